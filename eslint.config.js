@@ -1,0 +1,3 @@
+import { biPerfConfig } from '@bi-perf/eslint-config'
+
+export default biPerfConfig(import.meta.dirname)

@@ -1,0 +1,159 @@
+import { LRUCache } from 'lru-cache'
+import { deepFreeze } from './deep-freeze.js'
+import { globToRegExp } from './glob.js'
+import { deserialize } from './serializer.js'
+import type { EntryTimes } from './stored-entry.js'
+import type { ValueMode } from './types.js'
+
+/** An entry of the in-process tier. */
+export interface MemoryEntry extends EntryTimes {
+  /** The value handed out as is (frozen or shared mode), or `undefined` when copied on read. */
+  readonly value: unknown
+  /** The serialized value, kept only when every read decodes a copy. */
+  readonly payload: Buffer | undefined
+  /** Serialized size, counted against `maxBytes`. */
+  readonly size: number
+  readonly tags: readonly string[] | undefined
+  /** After a failed background refresh, no new one starts before this time (epoch ms). */
+  refreshAfter: number
+}
+
+export interface MemoryTierOptions {
+  /** When off, entries are built for the caller but never kept. */
+  enabled: boolean
+  maxEntries: number
+  maxBytes: number
+  values: ValueMode
+}
+
+/**
+ * The in-process tier: an LRU bounded by entries and bytes with a TTL per entry (lru-cache), plus
+ * a tag index so tag invalidation works without Redis.
+ */
+export class MemoryTier {
+  readonly counters = { hits: 0, misses: 0, sets: 0, deletes: 0, evictions: 0 }
+  readonly #lru: LRUCache<string, MemoryEntry>
+  readonly #tagIndex = new Map<string, Set<string>>()
+  readonly #mode: ValueMode
+
+  constructor(readonly options: MemoryTierOptions) {
+    this.#mode = options.values
+    this.#lru = new LRUCache<string, MemoryEntry>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.size),
+      dispose: (entry, key, reason) => {
+        if (entry.tags) this.#untag(key, entry.tags)
+        if (reason === 'evict') this.counters.evictions++
+      },
+    })
+  }
+
+  /** The entry while it may still be served (fresh or within grace), without counting a lookup. */
+  peek(key: string): MemoryEntry | undefined {
+    return this.#lru.get(key)
+  }
+
+  /**
+   * Stores a serialized value and returns the entry (a transient one when the tier is off or the
+   * value is larger than the whole tier). `value` is the caller's original when there is one; it
+   * is kept as is only in shared mode, because in the other modes the caller may still mutate it.
+   */
+  store(
+    key: string,
+    payload: Buffer,
+    value: unknown,
+    times: EntryTimes,
+    tags?: readonly string[],
+  ): MemoryEntry {
+    let kept: unknown
+    let keptPayload: Buffer | undefined
+    if (this.#mode === 'shared') kept = value === undefined ? deserialize(payload) : value
+    else if (this.#mode === 'frozen') {
+      const copy = deserialize(payload)
+      if (deepFreeze(copy)) kept = copy
+      else keptPayload = payload
+    } else keptPayload = payload
+    const entry: MemoryEntry = {
+      value: kept,
+      payload: keptPayload,
+      size: payload.length,
+      freshUntil: times.freshUntil,
+      staleUntil: times.staleUntil,
+      tags: tags && tags.length > 0 ? tags : undefined,
+      refreshAfter: 0,
+    }
+    const ttl = Math.ceil(times.staleUntil - Date.now())
+    if (!this.options.enabled || ttl <= 0 || entry.size > this.options.maxBytes) return entry
+    this.#lru.set(key, entry, { ttl })
+    if (entry.tags) for (const tag of entry.tags) this.#tagged(tag).add(key)
+    this.counters.sets++
+    return entry
+  }
+
+  /** The value of an entry as the caller should see it (a fresh copy when required). */
+  read<T>(entry: MemoryEntry): T {
+    return (entry.payload ? deserialize<T>(entry.payload) : entry.value) as T
+  }
+
+  delete(key: string): boolean {
+    const removed = this.#lru.delete(key)
+    if (removed) this.counters.deletes++
+    return removed
+  }
+
+  /** Removes every key matching the glob pattern; returns how many went. */
+  deleteMatching(pattern: string): number {
+    const matcher = globToRegExp(pattern)
+    let removed = 0
+    for (const key of [...this.#lru.keys()]) {
+      if (matcher.test(key) && this.#lru.delete(key)) removed++
+    }
+    this.counters.deletes += removed
+    return removed
+  }
+
+  /** Removes every entry carrying any of the tags; returns how many went. */
+  deleteTagged(tags: readonly string[]): number {
+    let removed = 0
+    for (const tag of tags) {
+      const keys = this.#tagIndex.get(tag)
+      if (!keys) continue
+      for (const key of [...keys]) if (this.#lru.delete(key)) removed++
+      this.#tagIndex.delete(tag)
+    }
+    this.counters.deletes += removed
+    return removed
+  }
+
+  /** Drops everything, e.g. after invalidations from other instances may have been missed. */
+  clear(): number {
+    const size = this.#lru.size
+    this.#lru.clear()
+    this.#tagIndex.clear()
+    return size
+  }
+
+  get entries(): number {
+    return this.#lru.size
+  }
+
+  get bytes(): number {
+    return this.#lru.calculatedSize
+  }
+
+  #tagged(tag: string): Set<string> {
+    let keys = this.#tagIndex.get(tag)
+    if (!keys) this.#tagIndex.set(tag, (keys = new Set()))
+    return keys
+  }
+
+  #untag(key: string, tags: readonly string[]) {
+    for (const tag of tags) {
+      const keys = this.#tagIndex.get(tag)
+      if (!keys) continue
+      keys.delete(key)
+      if (keys.size === 0) this.#tagIndex.delete(tag)
+    }
+  }
+}

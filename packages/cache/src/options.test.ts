@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { createCache } from './create-cache.js'
+import { InvalidDurationError, InvalidOptionError } from './errors.js'
+import { DEFAULTS, resolveOptions } from './options.js'
+
+describe('options', () => {
+  it('applies documented defaults', () => {
+    const resolved = resolveOptions()
+    expect(resolved.prefix).toBe(DEFAULTS.prefix)
+    expect(resolved.defaults.ttl).toBe(3_600_000)
+    expect(resolved.l1).toEqual({
+      enabled: true,
+      maxEntries: 10_000,
+      maxBytes: 64 * 1024 * 1024,
+      values: 'frozen',
+    })
+    expect(resolved.compression).toEqual({ codec: 'lz4', threshold: 1024 })
+    expect(resolved.commandTimeout).toBe(100)
+    expect(resolved.redis).toBeUndefined()
+  })
+
+  it('resolves namespace TTLs from strings', () => {
+    const resolved = resolveOptions({
+      ttl: '10m',
+      namespaces: { dashboard: { ttl: '30s' }, ai: {} },
+    })
+    expect(resolved.namespaces.get('dashboard')).toEqual({ ttl: 30_000, grace: 0 })
+    expect(resolved.namespaces.get('ai')).toEqual({ ttl: 600_000, grace: 0 })
+  })
+
+  it.each([
+    [{ redis: 'http://127.0.0.1:6379' }, /redis: or rediss:/],
+    [{ redis: 'not a url' }, /expected a URL/],
+    [{ redis: 'redis://127.0.0.1:6379/abc' }, /database number/],
+    [{ l1: { maxBytes: -1 } }, /l1\.maxBytes/],
+    [{ l1: { maxEntries: 1.5 } }, /l1\.maxEntries/],
+    [{ compression: { codec: 'zstd' as never } }, /compression\.codec.*lz4, gzip, none/],
+    [{ ttlJitter: 1.5 }, /ttlJitter/],
+    [{ prefix: '' }, /prefix/],
+  ])('rejects %j with an InvalidOptionError naming the option', (options, rule) => {
+    expect(() => createCache(options)).toThrow(InvalidOptionError)
+    expect(() => createCache(options)).toThrow(rule)
+  })
+
+  it('rejects bad durations with the option path', () => {
+    expect(() => createCache({ ttl: -1 })).toThrow(InvalidDurationError)
+    expect(() => createCache({ namespaces: { ai: { ttl: 'soon' } } })).toThrow(
+      /namespaces\.ai\.ttl/,
+    )
+  })
+
+  it('never echoes Redis credentials in errors', () => {
+    expect(() => createCache({ redis: 'http://user:s3cret@host:6379' })).toThrow(/\*\*\*@/)
+    expect(() => createCache({ redis: 'http://user:s3cret@host:6379' })).not.toThrow(/s3cret/)
+  })
+})

@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module'
+import type { Cluster, Redis } from 'ioredis'
+import { InvalidOptionError } from './errors.js'
+
+// ioredis is an optional peer: loaded only when a Redis URL is given, so an in-process-only cache
+// works without it installed.
+const require = createRequire(import.meta.url)
+
+/** A Redis client the cache can use: a single node or a cluster. */
+export type RedisClient = Redis | Cluster
+
+/** Connection settings the cache needs on every connection it opens. */
+export interface ConnectionSettings {
+  commandTimeout: number
+  /** Subscriber connections queue commands until ready, so subscriptions survive reconnects. */
+  subscriber?: boolean
+}
+
+/**
+ * Opens a connection owned by the cache: from a URL, or as a duplicate of a caller's client so
+ * the cache controls timeouts and the offline queue without touching the caller's connection.
+ * Commands fail at once while disconnected (no offline queue) and time out after
+ * `commandTimeout`, so a missing Redis never makes a caller wait.
+ */
+export function openConnection(
+  source: string | RedisClient,
+  settings: ConnectionSettings,
+): RedisClient {
+  const subscriber = settings.subscriber ?? false
+  const overrides = {
+    commandTimeout: subscriber ? undefined : settings.commandTimeout,
+    enableOfflineQueue: subscriber,
+    maxRetriesPerRequest: subscriber ? null : 0,
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: !subscriber,
+    connectTimeout: Math.max(1_000, settings.commandTimeout * 10),
+    retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
+    lazyConnect: false,
+  }
+  if (typeof source === 'string') {
+    validateRedisUrl(source)
+    let RedisClass: typeof Redis
+    try {
+      RedisClass = (require('ioredis') as typeof import('ioredis')).Redis
+    } catch (error) {
+      throw new InvalidOptionError(
+        'redis',
+        '(url)',
+        'the ioredis package must be installed to use Redis',
+        {
+          cause: error,
+        },
+      )
+    }
+    return new RedisClass(source, overrides)
+  }
+  if (isCluster(source)) {
+    return source.duplicate(undefined, {
+      enableOfflineQueue: subscriber,
+      enableAutoPipelining: !subscriber,
+      clusterRetryStrategy: overrides.retryStrategy,
+      redisOptions: { ...source.options.redisOptions, ...overrides },
+    })
+  }
+  return source.duplicate(overrides)
+}
+
+/** Whether the client is an ioredis `Cluster`. */
+export function isCluster(client: RedisClient): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true
+}
+
+function validateRedisUrl(rawUrl: string) {
+  // Errors quote the URL without its credentials.
+  const url = rawUrl.replace(/\/\/[^@/]*@/, '//***@')
+  let parsed: URL
+  try {
+    parsed = new URL(rawUrl)
+  } catch (error) {
+    throw new InvalidOptionError('redis', url, 'expected a URL such as redis://127.0.0.1:6379', {
+      cause: error,
+    })
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new InvalidOptionError('redis', url, 'the URL scheme must be redis: or rediss:')
+  }
+  if (!parsed.hostname) throw new InvalidOptionError('redis', url, 'the URL must name a host')
+  if (parsed.port && !(Number(parsed.port) > 0 && Number(parsed.port) < 65_536)) {
+    throw new InvalidOptionError('redis', url, 'the port must be 1 to 65535')
+  }
+  const db = parsed.pathname.replace(/^\//, '')
+  if (db && !/^\d+$/.test(db)) {
+    throw new InvalidOptionError('redis', url, 'the path must be a database number, e.g. /0')
+  }
+}

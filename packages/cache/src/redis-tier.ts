@@ -1,0 +1,250 @@
+import { createHistogram } from 'node:perf_hooks'
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+} from 'cockatiel'
+import calculateSlot from 'cluster-key-slot'
+import { isCluster, type RedisClient } from './redis-connection.js'
+import type { BreakerState, LatencySummary } from './types.js'
+
+/** Returned instead of a result when Redis was skipped or failed; the caller falls back. */
+export const UNAVAILABLE: unique symbol = Symbol('redis unavailable')
+export type Maybe<T> = T | typeof UNAVAILABLE
+
+const SCAN_COUNT = 1_000
+const UNLINK_BATCH = 500
+
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+}
+
+export interface RedisTierOptions {
+  breakerThreshold: number
+  halfOpenAfter: number
+}
+
+/**
+ * The shared tier. Every command goes through a circuit breaker and is timed; a disconnected
+ * client or an open breaker makes a call return {@link UNAVAILABLE} at once, and a failing or
+ * timed-out command returns it after at most the command timeout. Nothing here throws.
+ */
+export class RedisTier {
+  readonly counters = {
+    hits: 0,
+    misses: 0,
+    sets: 0,
+    deletes: 0,
+    errors: 0,
+    timeouts: 0,
+    skipped: 0,
+  }
+  readonly #breaker: CircuitBreakerPolicy
+  readonly #latency = createHistogram()
+
+  constructor(
+    readonly client: RedisClient,
+    options: RedisTierOptions,
+  ) {
+    this.#breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: options.halfOpenAfter,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    })
+    // ioredis emits 'error' on every failed reconnect; the counters and breaker state report it.
+    client.on('error', () => {})
+  }
+
+  /** Fires when the breaker closes again after an outage. */
+  onReset(listener: () => void) {
+    this.#breaker.onReset(listener)
+  }
+
+  get connected(): boolean {
+    return this.client.status === 'ready'
+  }
+
+  async get(key: string): Promise<Maybe<Buffer | null>> {
+    const data = await this.#run(() => this.client.getBuffer(key))
+    if (data !== UNAVAILABLE) {
+      if (data) this.counters.hits++
+      else this.counters.misses++
+    }
+    return data
+  }
+
+  /** One `MGET` per hash slot on a cluster, one in all on a single node. */
+  async mget(keys: readonly string[]): Promise<Maybe<(Buffer | null)[]>> {
+    const groups = isCluster(this.client) ? groupBySlot(keys) : [keys.map((_, index) => index)]
+    const results: (Buffer | null)[] = new Array<Buffer | null>(keys.length).fill(null)
+    const outcomes = await Promise.all(
+      groups.map((indexes) =>
+        this.#run(() => this.client.mgetBuffer(...indexes.map((index) => keys[index]!))),
+      ),
+    )
+    for (let group = 0; group < groups.length; group++) {
+      const values = outcomes[group]!
+      if (values === UNAVAILABLE) return UNAVAILABLE
+      groups[group]!.forEach((index, position) => (results[index] = values[position] ?? null))
+    }
+    for (const value of results) {
+      if (value) this.counters.hits++
+      else this.counters.misses++
+    }
+    return results
+  }
+
+  /**
+   * Stores an entry and adds it to its tag sets. Tag sets live as long as their longest entry
+   * (`PEXPIRE … NX` gives a new set a TTL, `GT` only ever extends it).
+   */
+  async set(
+    key: string,
+    data: Buffer,
+    ttlMs: number,
+    tagKeys: readonly string[] = [],
+  ): Promise<boolean> {
+    const done = await this.#run(async () => {
+      const writes: Promise<unknown>[] = [this.client.set(key, data, 'PX', ttlMs)]
+      for (const tagKey of tagKeys) {
+        writes.push(
+          this.client.sadd(tagKey, key),
+          this.client.pexpire(tagKey, ttlMs, 'NX'),
+          this.client.pexpire(tagKey, ttlMs, 'GT'),
+        )
+      }
+      await Promise.all(writes)
+      return true
+    })
+    if (done === UNAVAILABLE) return false
+    this.counters.sets++
+    return true
+  }
+
+  /** Unlinks keys, grouped by slot on a cluster; returns how many existed. */
+  async unlink(keys: readonly string[]): Promise<Maybe<number>> {
+    if (keys.length === 0) return 0
+    const removed = await this.#run(() => this.#unlink(keys))
+    if (removed !== UNAVAILABLE) this.counters.deletes += removed
+    return removed
+  }
+
+  /**
+   * Scans every master for keys matching the pattern and unlinks them in batches (never `KEYS`).
+   * Returns how many went.
+   */
+  async unlinkMatching(pattern: string): Promise<Maybe<number>> {
+    const nodes = isCluster(this.client) ? this.client.nodes('master') : [this.client]
+    const removed = await this.#run(async () => {
+      const counts = await Promise.all(
+        nodes.map(async (node) => {
+          let cursor = '0'
+          let count = 0
+          do {
+            const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)
+            cursor = next
+            if (keys.length > 0) count += await this.#unlink(keys)
+          } while (cursor !== '0')
+          return count
+        }),
+      )
+      return counts.reduce((sum, count) => sum + count, 0)
+    })
+    if (removed !== UNAVAILABLE) this.counters.deletes += removed
+    return removed
+  }
+
+  /**
+   * Unlinks every key listed in the tag sets, and the sets. Returns the keys that were listed, so
+   * other instances can evict them even when their copies came without tags.
+   */
+  async unlinkTagged(
+    tagKeys: readonly string[],
+  ): Promise<Maybe<{ removed: number; keys: string[] }>> {
+    const outcome = await this.#run(async () => {
+      const members = await Promise.all(tagKeys.map((tagKey) => this.client.smembers(tagKey)))
+      const keys = [...new Set(members.flat())]
+      const removed = keys.length > 0 ? await this.#unlink(keys) : 0
+      await this.#unlink(tagKeys)
+      return { removed, keys }
+    })
+    if (outcome !== UNAVAILABLE) this.counters.deletes += outcome.removed
+    return outcome
+  }
+
+  async publish(channel: string, message: string): Promise<boolean> {
+    return (await this.#run(() => this.client.publish(channel, message))) !== UNAVAILABLE
+  }
+
+  get breakerState(): BreakerState {
+    return BREAKER_STATES[this.#breaker.state]
+  }
+
+  latency(): LatencySummary {
+    const count = this.#latency.count
+    const ms = (percentile: number) =>
+      count === 0 ? 0 : Math.round(this.#latency.percentile(percentile) / 10) / 100
+    return { p50: ms(50), p95: ms(95), p99: ms(99), count }
+  }
+
+  async close() {
+    try {
+      await this.client.quit()
+    } catch {
+      this.client.disconnect()
+    }
+  }
+
+  async #run<T>(operation: () => Promise<T>): Promise<Maybe<T>> {
+    if (this.client.status !== 'ready') {
+      this.counters.skipped++
+      return UNAVAILABLE
+    }
+    const started = performance.now()
+    try {
+      const result = await this.#breaker.execute(operation)
+      this.#latency.record(Math.max(1, Math.round((performance.now() - started) * 1_000)))
+      return result
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) this.counters.skipped++
+      else {
+        this.counters.errors++
+        if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
+      }
+      return UNAVAILABLE
+    }
+  }
+
+  async #unlink(keys: readonly string[]): Promise<number> {
+    const batches = isCluster(this.client)
+      ? groupBySlot(keys).map((indexes) => indexes.map((index) => keys[index]!))
+      : chunk(keys, UNLINK_BATCH)
+    const counts = await Promise.all(batches.map((batch) => this.client.unlink(...batch)))
+    return counts.reduce((sum, count) => sum + count, 0)
+  }
+}
+
+/** Indexes of `keys` grouped by Redis Cluster hash slot. */
+function groupBySlot(keys: readonly string[]): number[][] {
+  const groups = new Map<number, number[]>()
+  keys.forEach((key, index) => {
+    const slot = calculateSlot(key)
+    const group = groups.get(slot)
+    if (group) group.push(index)
+    else groups.set(slot, [index])
+  })
+  return [...groups.values()]
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size))
+  }
+  return chunks
+}

@@ -1,0 +1,244 @@
+import type { Cluster, Redis } from 'ioredis'
+import type { Duration } from './duration.js'
+
+export type { Duration } from './duration.js'
+
+/** Codec used for values stored in Redis above the compression threshold. */
+export type CompressionCodec = 'lz4' | 'gzip' | 'none'
+
+/**
+ * How the in-process tier hands values to callers.
+ * - `frozen`: values are private, deep-frozen copies; a hit returns the same frozen object, so a
+ *   caller cannot mutate the cache. Values holding a `Map`, `Set`, `Date` or binary data cannot be
+ *   frozen and are decoded afresh on every hit instead.
+ * - `copied`: every hit decodes a fresh, mutable copy (the bentocache behaviour).
+ * - `shared`: no copies at all; the caller promises not to mutate what it gets or gives.
+ */
+export type ValueMode = 'frozen' | 'copied' | 'shared'
+
+/** Options of {@link createCache}. Every field is optional. */
+export interface CacheOptions {
+  /**
+   * Redis for the shared tier: a URL (`redis://` or `rediss://`), an ioredis `Redis` or a
+   * `Cluster`. The cache opens its own connections (duplicates of a given client, so it controls
+   * timeouts and the offline queue) and closes them in `close()`; a client you pass stays yours.
+   * @default undefined (in-process tier only)
+   */
+  redis?: string | Redis | Cluster
+  /**
+   * Prefix of every Redis key (`<prefix>:<key>`), tag set and the invalidation channel.
+   * @default 'bi-perf'
+   */
+  prefix?: string
+  /**
+   * Default time to live.
+   * @default '1h'
+   */
+  ttl?: Duration
+  /**
+   * Spread of TTLs as a fraction, so entries written together do not expire together: `0.1`
+   * makes each TTL a random value within ±10 %.
+   * @default 0
+   */
+  ttlJitter?: number
+  /**
+   * Default grace period of `getOrSet`: how long after expiry a stale value may still be served
+   * while one refresh runs, or while the loader fails.
+   * @default 0
+   */
+  grace?: Duration
+  /** The in-process tier. */
+  l1?: {
+    /**
+     * Turn the in-process tier off (every read goes to Redis).
+     * @default true
+     */
+    enabled?: boolean
+    /** @default 10_000 */
+    maxEntries?: number
+    /**
+     * Upper bound of the serialized size of all entries, in bytes.
+     * @default 64 MiB
+     */
+    maxBytes?: number
+    /** @default 'frozen' */
+    values?: ValueMode
+  }
+  /** Compression of values written to Redis. */
+  compression?: {
+    /** @default 'lz4' */
+    codec?: CompressionCodec
+    /**
+     * Values whose serialized size is above this many bytes are compressed.
+     * @default 1024
+     */
+    threshold?: number
+  }
+  /** Per data type defaults, used by `cache.namespace(name)`. */
+  namespaces?: Record<string, { ttl?: Duration; grace?: Duration }>
+  /**
+   * Timeout of every Redis command, in milliseconds or as a duration string.
+   * @default 100
+   */
+  commandTimeout?: Duration
+  /** The circuit breaker in front of Redis. */
+  breaker?: {
+    /**
+     * Consecutive failed commands that open the breaker.
+     * @default 5
+     */
+    threshold?: number
+    /**
+     * How long the breaker stays open before a half-open probe.
+     * @default '1s'
+     */
+    halfOpenAfter?: Duration
+  }
+  /**
+   * Publish writes and invalidations on a Redis channel so other instances evict their
+   * in-process copies.
+   * @default true
+   */
+  coherence?: boolean
+  /**
+   * Longest key accepted, in characters.
+   * @default 1024
+   */
+  maxKeyLength?: number
+  /**
+   * Deletes and clears remembered while Redis is unreachable, replayed when it returns. Past this
+   * number they collapse into one clear of the whole prefix, so nothing deleted can come back.
+   * @default 10_000
+   */
+  maxPendingInvalidations?: number
+}
+
+/** Options of `set` and `mset` entries. */
+export interface SetOptions {
+  /** Time to live; defaults to the namespace's or the cache's `ttl`. */
+  ttl?: Duration
+  /** Tags for `invalidateTags`. */
+  tags?: readonly string[]
+}
+
+/** Options of `getOrSet`. */
+export interface GetOrSetOptions extends SetOptions {
+  /**
+   * Serve the stale value for this long after expiry while one background refresh runs, and keep
+   * serving it while the loader fails. `0` turns grace off.
+   */
+  grace?: Duration
+}
+
+/** One entry of `mset`. */
+export interface CacheEntryInput<T = unknown> extends SetOptions {
+  key: string
+  value: T
+}
+
+/** Produces a value on a miss. It may return `undefined`, which is returned and not cached. */
+export type Loader<T> = () => T | Promise<T>
+
+/** Latency percentiles in milliseconds. */
+export interface LatencySummary {
+  p50: number
+  p95: number
+  p99: number
+  /** Commands measured. */
+  count: number
+}
+
+/** State of the circuit breaker in front of Redis. */
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated'
+
+/** Plain, serializable counters. All counts are since creation. */
+export interface CacheStats {
+  /** Lookups answered by either tier. */
+  hits: number
+  /** Lookups neither tier could answer. */
+  misses: number
+  /** `hits / (hits + misses)`, 0 when nothing was looked up. */
+  hitRate: number
+  /** Stale values served by `getOrSet` within their grace window. */
+  staleServed: number
+  /** `getOrSet` callers that waited on another caller's loader instead of running their own. */
+  coalesced: number
+  /** Loader calls, and those that threw. */
+  loads: number
+  loadErrors: number
+  l1: {
+    enabled: boolean
+    hits: number
+    misses: number
+    sets: number
+    deletes: number
+    /** Entries pushed out by the entry or byte bound (not expiry or deletes). */
+    evictions: number
+    entries: number
+    /** Serialized size of all entries. */
+    bytes: number
+    maxEntries: number
+    maxBytes: number
+  }
+  /** `undefined` when the cache has no Redis. */
+  l2?: {
+    hits: number
+    misses: number
+    sets: number
+    deletes: number
+    /** Failed commands, timeouts included. */
+    errors: number
+    timeouts: number
+    /** Calls that skipped Redis because it was disconnected or the breaker was open. */
+    skipped: number
+    latencyMs: LatencySummary
+    /** ioredis connection status, e.g. `ready`, `reconnecting`. */
+    connection: string
+    breaker: BreakerState
+    /** Deletes and clears waiting to be replayed on Redis. */
+    pendingInvalidations: number
+    /** Times the in-process tier was dropped because invalidations may have been missed. */
+    resyncs: number
+    /** Invalidation messages received from other instances. */
+    invalidationsReceived: number
+  }
+  compression: {
+    codec: CompressionCodec
+    /** Values stored compressed. */
+    compressed: number
+    /** Bytes saved by compression in total. */
+    bytesSaved: number
+  }
+}
+
+/**
+ * A cache, or a namespace of one: every method of a namespace works on its own keys and TTLs.
+ */
+export interface Cache {
+  /** The value, or `undefined` on a miss. `null` is a value. */
+  get<T = unknown>(key: string): Promise<T | undefined>
+  /** Stores a value in both tiers. `undefined` is not a value: use `null` or `delete`. */
+  set<T>(key: string, value: T, options?: SetOptions): Promise<void>
+  /**
+   * The cached value, or the loader's, stored. Concurrent callers of one key share one loader
+   * call; with `grace`, a stale value is served while one refresh runs or while the loader fails.
+   */
+  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T>
+  /** Values in the order of `keys`; `undefined` for each miss. */
+  mget<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]>
+  mset(entries: readonly CacheEntryInput[]): Promise<void>
+  /** Whether an entry was removed from either tier. */
+  delete(key: string): Promise<boolean>
+  /**
+   * Removes every key matching a Redis glob pattern (`*`, `?`, `[a-z]`, `\` escapes) in both
+   * tiers, or every key of this cache or namespace without one. Returns how many keys went.
+   */
+  clear(pattern?: string): Promise<number>
+  /** Removes every entry carrying any of the tags, in every tier and instance. */
+  invalidateTags(tags: readonly string[]): Promise<number>
+  /** A view whose keys live under `<name>:` with the namespace's TTL defaults. */
+  namespace(name: string): Cache
+  stats(): CacheStats
+  /** Ends timers and connections. Idempotent. */
+  close(): Promise<void>
+}

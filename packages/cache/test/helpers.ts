@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+
+/** The shared Redis the suite runs against. A missing server fails the tests, never skips them. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** A key prefix no other run uses. */
+export function uniquePrefix(label: string): string {
+  return `bi-perf-test:${label}:${randomUUID().slice(0, 8)}`
+}
+
+/** A plain ioredis client for looking at what the cache stored. */
+export function inspector(url = REDIS_URL): Redis {
+  return new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 })
+}
+
+/** Deletes every key under a prefix (test clean-up). */
+export async function dropPrefix(redis: Redis, prefix: string) {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+    cursor = next
+    if (keys.length > 0) await redis.unlink(...keys)
+  } while (cursor !== '0')
+}
+
+/** Polls until the condition holds, failing after the deadline. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 5_000, what = 'condition' } = {},
+): Promise<number> {
+  const started = Date.now()
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return Date.now() - started
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * A redis-server this test owns, on its own port, with an append-only file so data survives a
+ * SIGKILL and restart. Ended by its own pid; the shared server is never touched.
+ */
+export class OwnedRedis {
+  readonly dir = mkdtempSync(join(tmpdir(), 'bi-perf-redis-'))
+  process: ChildProcess | undefined
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnedRedis> {
+    const server = new OwnedRedis(await freePort())
+    await server.start()
+    return server
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`
+  }
+
+  async start() {
+    this.process = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      { stdio: 'ignore' },
+    )
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
+    probe.on('error', () => {})
+    try {
+      await waitFor(
+        async () => {
+          try {
+            if (probe.status !== 'ready') await probe.connect()
+            return (await probe.ping()) === 'PONG'
+          } catch {
+            probe.disconnect()
+            return false
+          }
+        },
+        { what: `redis-server on port ${this.port} to answer` },
+      )
+    } finally {
+      probe.disconnect()
+    }
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  async kill() {
+    await this.#signalAndWait('SIGKILL')
+  }
+
+  pause() {
+    this.process?.kill('SIGSTOP')
+  }
+
+  resume() {
+    this.process?.kill('SIGCONT')
+  }
+
+  async stop() {
+    this.resume()
+    await this.#signalAndWait('SIGTERM')
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  async #signalAndWait(signal: NodeJS.Signals) {
+    const child = this.process
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill(signal)
+    await exited
+  }
+}

@@ -1,0 +1,6 @@
+import type { UserWorkspaceConfig } from 'vitest/config'
+
+export declare function packageTests(
+  name: string,
+  test?: UserWorkspaceConfig['test'],
+): UserWorkspaceConfig

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config'
+
+// Every package and app is a vitest project with its own small config.
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*'],
+  },
+})
