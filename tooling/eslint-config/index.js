@@ -16,7 +16,10 @@ export function biPerfConfig(rootDir) {
     ...tseslint.configs.recommendedTypeChecked,
     {
       languageOptions: {
-        parserOptions: { projectService: true, tsconfigRootDir: rootDir },
+        parserOptions: {
+          projectService: { allowDefaultProject: ['tooling/*/*.d.ts'] },
+          tsconfigRootDir: rootDir,
+        },
       },
       rules: {
         '@typescript-eslint/consistent-type-imports': 'error',
@@ -26,7 +29,7 @@ export function biPerfConfig(rootDir) {
       },
     },
     {
-      files: ['**/*.js', '**/*.mjs'],
+      files: ['**/*.js', '**/*.mjs', '**/*.d.ts'],
       ...tseslint.configs.disableTypeChecked,
     },
     {

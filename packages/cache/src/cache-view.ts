@@ -123,17 +123,19 @@ function attempt<T>(run: () => Promise<T>): Promise<T> {
   try {
     return run()
   } catch (error) {
-    return Promise.reject(error as Error)
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
 }
 
-function validateTags(tags: readonly string[]): readonly string[] {
-  if (!Array.isArray(tags))
+function validateTags(tags: unknown): readonly string[] {
+  if (!Array.isArray(tags)) {
     throw new InvalidOptionError('tags', tags, 'must be an array of strings')
-  for (const tag of tags) {
+  }
+  const valid: readonly unknown[] = tags
+  for (const tag of valid) {
     if (typeof tag !== 'string' || tag.length === 0 || tag.length > 256) {
       throw new InvalidOptionError('tags', tag, 'every tag must be a string of 1 to 256 characters')
     }
   }
-  return tags
+  return valid as readonly string[]
 }

@@ -55,8 +55,8 @@ export class MemoryTier {
   }
 
   /**
-   * Stores a serialized value and returns the entry (a transient one when the tier is off or the
-   * value is larger than the whole tier). `value` is the caller's original when there is one; it
+   * Stores a serialized value and returns the entry (a transient one, read by decoding, when the
+   * tier is off or the value is larger than the whole tier). `value` is the caller's original when there is one; it
    * is kept as is only in shared mode, because in the other modes the caller may still mutate it.
    */
   store(
@@ -66,10 +66,14 @@ export class MemoryTier {
     times: EntryTimes,
     tags?: readonly string[],
   ): MemoryEntry {
+    const keep =
+      this.options.enabled &&
+      times.staleUntil > Date.now() &&
+      payload.length <= this.options.maxBytes
     let kept: unknown
     let keptPayload: Buffer | undefined
     if (this.#mode === 'shared') kept = value === undefined ? deserialize(payload) : value
-    else if (this.#mode === 'frozen') {
+    else if (this.#mode === 'frozen' && keep) {
       const copy = deserialize(payload)
       if (deepFreeze(copy)) kept = copy
       else keptPayload = payload
@@ -83,9 +87,8 @@ export class MemoryTier {
       tags: tags && tags.length > 0 ? tags : undefined,
       refreshAfter: 0,
     }
-    const ttl = Math.ceil(times.staleUntil - Date.now())
-    if (!this.options.enabled || ttl <= 0 || entry.size > this.options.maxBytes) return entry
-    this.#lru.set(key, entry, { ttl })
+    if (!keep) return entry
+    this.#lru.set(key, entry, { ttl: Math.ceil(times.staleUntil - Date.now()) })
     if (entry.tags) for (const tag of entry.tags) this.#tagged(tag).add(key)
     this.counters.sets++
     return entry

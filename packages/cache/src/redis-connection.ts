@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import type * as IORedis from 'ioredis'
 import type { Cluster, Redis } from 'ioredis'
 import { InvalidOptionError } from './errors.js'
 
@@ -41,7 +42,7 @@ export function openConnection(
     validateRedisUrl(source)
     let RedisClass: typeof Redis
     try {
-      RedisClass = (require('ioredis') as typeof import('ioredis')).Redis
+      RedisClass = (require('ioredis') as typeof IORedis).Redis
     } catch (error) {
       throw new InvalidOptionError(
         'redis',

@@ -10,10 +10,9 @@ const prefix = uniquePrefix('coherence')
 const opened: Cache[] = []
 
 async function instance(): Promise<Cache> {
-  const cache = createCache({ redis: REDIS_URL, prefix })
+  const cache = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s' })
   opened.push(cache)
   await waitFor(() => cache.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
-  // The subscriber connects on its own; one round-trip through the channel proves it listens.
   return cache
 }
 

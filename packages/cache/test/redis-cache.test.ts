@@ -7,8 +7,10 @@ const redis = inspector()
 const prefix = uniquePrefix('two-tier')
 const opened: Cache[] = []
 
+// These tests are about behaviour, not timeouts (test/fault.test.ts covers those): a generous
+// command timeout keeps them steady on a loaded two-core machine.
 function cache(options: CacheOptions = {}): Cache {
-  const instance = createCache({ redis: REDIS_URL, prefix, ...options })
+  const instance = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s', ...options })
   opened.push(instance)
   return instance
 }
@@ -178,7 +180,7 @@ describe('two-tier cache on Redis', () => {
 
   it('uses a caller-owned ioredis client without closing it', async () => {
     const own = inspector()
-    const instance = createCache({ redis: own, prefix })
+    const instance = createCache({ redis: own, prefix, commandTimeout: '2s' })
     await connected(instance)
     await instance.set('via-client', 'yes')
     expect(await createCache({ prefix }).get('via-client')).toBeUndefined()
@@ -198,8 +200,9 @@ describe('mget', () => {
   it('answers from the in-process tier first, then with one MGET for the rest', async () => {
     const server = await OwnedRedis.start()
     owned.push(server)
-    const local = createCache({ redis: server.url, prefix, coherence: false })
-    const writer = createCache({ redis: server.url, prefix, coherence: false })
+    const settings = { redis: server.url, prefix, coherence: false, commandTimeout: '2s' }
+    const local = createCache(settings)
+    const writer = createCache(settings)
     opened.push(local, writer)
     await connected(local)
     await connected(writer)
