@@ -339,10 +339,17 @@ export class CacheEngine {
     return this.#remember(key, data)
   }
 
-  async #remember(key: string, data: Buffer): Promise<MemoryEntry | undefined> {
+  /** Decodes an entry read from Redis and keeps it in the in-process tier. */
+  #remember(key: string, data: Buffer): MemoryEntry | undefined | Promise<MemoryEntry | undefined> {
     try {
-      const { payload, freshUntil, staleUntil } = await decodeEntry(data)
-      return this.#memory.store(key, payload, undefined, { freshUntil, staleUntil })
+      const decoded = decodeEntry(data)
+      if (decoded instanceof Promise) {
+        return decoded.then(
+          (entry) => this.#memory.store(key, entry.payload, undefined, entry),
+          () => undefined,
+        )
+      }
+      return this.#memory.store(key, decoded.payload, undefined, decoded)
     } catch {
       // An entry this version cannot read is a miss; the next write replaces it.
       return undefined

@@ -25,16 +25,19 @@ export async function compress(codec: CompressionCodec, bytes: Buffer): Promise<
   }
 }
 
-/** Reverses {@link compress} for the codec named by a stored entry's first byte. */
-export async function decompress(codecByte: number, bytes: Buffer): Promise<Buffer> {
+/** Reverses {@link compress} for the synchronous codecs named by a stored entry's first byte. */
+export function decompressSync(codecByte: number, bytes: Buffer): Buffer {
   switch (codecByte) {
     case CODEC_BYTE.none:
       return bytes
     case CODEC_BYTE.lz4:
       return uncompressSync(bytes)
-    case CODEC_BYTE.gzip:
-      return gunzipAsync(bytes)
     default:
       throw new CorruptEntryError(`unknown codec byte ${codecByte}`)
   }
+}
+
+/** Reverses gzip compression on the thread pool. */
+export function decompressAsync(bytes: Buffer): Promise<Buffer> {
+  return gunzipAsync(bytes)
 }

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache'
-import { deepFreeze } from './deep-freeze.js'
 import { globToRegExp } from './glob.js'
 import { deserialize } from './serializer.js'
 import type { EntryTimes } from './stored-entry.js'
 import type { ValueMode } from './types.js'
+import { ENTRY_OVERHEAD_BYTES, KEPT_BUFFER_BYTES, valueFootprint } from './value-footprint.js'
 
 /** An entry of the in-process tier. */
 export interface MemoryEntry extends EntryTimes {
@@ -11,7 +11,7 @@ export interface MemoryEntry extends EntryTimes {
   readonly value: unknown
   /** The serialized value, kept only when every read decodes a copy. */
   readonly payload: Buffer | undefined
-  /** Serialized size, counted against `maxBytes`. */
+  /** Estimated memory held: the heap footprint of a kept value, or the kept payload's length. */
   readonly size: number
   readonly tags: readonly string[] | undefined
   /** After a failed background refresh, no new one starts before this time (epoch ms). */
@@ -66,28 +66,30 @@ export class MemoryTier {
     times: EntryTimes,
     tags?: readonly string[],
   ): MemoryEntry {
-    const keep =
-      this.options.enabled &&
-      times.staleUntil > Date.now() &&
-      payload.length <= this.options.maxBytes
+    const keep = this.options.enabled && times.staleUntil > Date.now()
     let kept: unknown
     let keptPayload: Buffer | undefined
-    if (this.#mode === 'shared') kept = value === undefined ? deserialize(payload) : value
-    else if (this.#mode === 'frozen' && keep) {
+    let size = payload.length
+    const overhead = ENTRY_OVERHEAD_BYTES + 2 * key.length
+    if (this.#mode === 'shared') {
+      kept = value === undefined ? deserialize(payload) : value
+      if (keep) size = valueFootprint(kept, false) ?? size
+    } else if (this.#mode === 'frozen' && keep) {
       const copy = deserialize(payload)
-      if (deepFreeze(copy)) kept = copy
-      else keptPayload = payload
-    } else keptPayload = payload
+      const footprint = valueFootprint(copy, true)
+      if (footprint === undefined) keptPayload = keep ? ownCopy(payload) : payload
+      else [kept, size] = [copy, footprint]
+    } else keptPayload = keep ? ownCopy(payload) : payload
     const entry: MemoryEntry = {
       value: kept,
       payload: keptPayload,
-      size: payload.length,
+      size: size + overhead + (keptPayload && keep ? KEPT_BUFFER_BYTES : 0),
       freshUntil: times.freshUntil,
       staleUntil: times.staleUntil,
       tags: tags && tags.length > 0 ? tags : undefined,
       refreshAfter: 0,
     }
-    if (!keep) return entry
+    if (!keep || entry.size > this.options.maxBytes) return entry
     this.#lru.set(key, entry, { ttl: Math.ceil(times.staleUntil - Date.now()) })
     if (entry.tags) for (const tag of entry.tags) this.#tagged(tag).add(key)
     this.counters.sets++
@@ -159,4 +161,14 @@ export class MemoryTier {
       if (keys.size === 0) this.#tagIndex.delete(tag)
     }
   }
+}
+
+/**
+ * A payload in a buffer of its own. Serializers and sockets hand out slices of larger shared
+ * buffers; keeping a slice would keep its whole parent alive after the entry's neighbours left.
+ */
+function ownCopy(payload: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(payload.length)
+  payload.copy(copy)
+  return copy
 }

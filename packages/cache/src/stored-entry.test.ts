@@ -39,10 +39,10 @@ describe('stored entries', () => {
     }
   })
 
-  it('rejects truncated and unknown-codec entries with a typed error', async () => {
-    await expect(decodeEntry(Buffer.from([1, 2]))).rejects.toThrow(CorruptEntryError)
+  it('rejects truncated and unknown-codec entries with a typed error', () => {
+    expect(() => decodeEntry(Buffer.from([1, 2]))).toThrow(CorruptEntryError)
     const bogus = Buffer.alloc(20)
     bogus[0] = 9
-    await expect(decodeEntry(bogus)).rejects.toThrow(/unknown codec byte 9/)
+    expect(() => decodeEntry(bogus)).toThrow(/unknown codec byte 9/)
   })
 })

@@ -1,4 +1,4 @@
-import { CODEC_BYTE, compress, decompress } from './compression.js'
+import { CODEC_BYTE, compress, decompressAsync, decompressSync } from './compression.js'
 import { CorruptEntryError } from './errors.js'
 import type { CompressionCodec } from './types.js'
 
@@ -52,9 +52,23 @@ export async function encodeEntry(
   return { data, compressed, bytesSaved: compressed ? payload.length - body.length : 0 }
 }
 
-/** Reads the stored form back into the serialized value and its deadlines. */
-export async function decodeEntry(data: Buffer): Promise<EntryTimes & { payload: Buffer }> {
+/**
+ * Reads the stored form back into the serialized value and its deadlines. Synchronous for
+ * uncompressed and LZ4 entries (the common, fast path); gzip entries decompress on the thread pool.
+ */
+export function decodeEntry(data: Buffer): DecodedEntry | Promise<DecodedEntry> {
   if (data.length < HEADER_BYTES) throw new CorruptEntryError(`only ${data.length} bytes`)
-  const payload = await decompress(data[0]!, data.subarray(HEADER_BYTES))
-  return { payload, freshUntil: data.readDoubleBE(1), staleUntil: data.readDoubleBE(9) }
+  const freshUntil = data.readDoubleBE(1)
+  const staleUntil = data.readDoubleBE(9)
+  const body = data.subarray(HEADER_BYTES)
+  const codecByte = data[0]!
+  if (codecByte === CODEC_BYTE.gzip) {
+    return decompressAsync(body).then((payload) => ({ payload, freshUntil, staleUntil }))
+  }
+  return { payload: decompressSync(codecByte, body), freshUntil, staleUntil }
+}
+
+/** A stored entry read back. */
+export interface DecodedEntry extends EntryTimes {
+  payload: Buffer
 }

@@ -57,7 +57,9 @@ export interface CacheOptions {
     /** @default 10_000 */
     maxEntries?: number
     /**
-     * Upper bound of the serialized size of all entries, in bytes.
+     * Upper bound of the memory held by all entries, in bytes: the estimated heap footprint of
+     * values kept as objects (frozen and shared modes), the payload size of values kept
+     * serialized (copied mode, and values that cannot be frozen).
      * @default 64 MiB
      */
     maxBytes?: number
@@ -175,7 +177,7 @@ export interface CacheStats {
     /** Entries pushed out by the entry or byte bound (not expiry or deletes). */
     evictions: number
     entries: number
-    /** Serialized size of all entries. */
+    /** Estimated memory held by all entries (see `l1.maxBytes`). */
     bytes: number
     maxEntries: number
     maxBytes: number

@@ -1,0 +1,87 @@
+import { createKeyv } from '@keyv/redis'
+import { BentoCache, bentostore } from 'bentocache'
+import { redisDriver } from 'bentocache/drivers/redis'
+import { createCache as createCacheManager } from 'cache-manager'
+import { Redis } from 'ioredis'
+import { createCache } from '@bi-perf/cache'
+import { measure, report } from './harness.js'
+import { kibObject } from './payloads.js'
+
+const CONCURRENCY = 64
+
+/** Redis-only `get` of 1 KiB objects, 64 in flight: ours with L1 off beside raw ioredis and the peers. */
+export async function l2GetBench(redisUrl: string, prefix: string): Promise<string> {
+  const keys = Array.from({ length: CONCURRENCY }, (_, i) => `l2:${i}`)
+  const { hostname, port } = new URL(redisUrl)
+
+  const ours = createCache({ redis: redisUrl, prefix: `${prefix}:ours`, l1: { enabled: false } })
+  const raw = new Redis(redisUrl, { enableAutoPipelining: true })
+  const cacheManager = createCacheManager({
+    stores: [createKeyv(redisUrl, { namespace: `${prefix}:cm` })],
+  })
+  const bento = new BentoCache({
+    default: 'redis',
+    prefix: `${prefix}:bento`,
+    stores: {
+      redis: bentostore().useL2Layer(
+        redisDriver({ connection: { host: hostname, port: Number(port) } }),
+      ),
+    },
+  })
+  await waitUntilReady(() => ours.stats().l2?.connection === 'ready')
+  for (const [index, key] of keys.entries()) {
+    const value = kibObject(index)
+    await ours.set(key, value)
+    await raw.set(`${prefix}:raw:${key}`, JSON.stringify(value))
+    await cacheManager.set(key, value)
+    await bento.set({ key, value })
+  }
+  const check = (await ours.get<{ id: string }>(keys[3]!))?.id
+  if (check !== 'report-3') throw new Error(`wrong value from our cache: ${check}`)
+
+  const all =
+    <T>(get: (key: string) => Promise<T>) =>
+    () =>
+      Promise.all(keys.map(get))
+  const results = await measure([
+    {
+      name: 'raw ioredis get + JSON.parse (auto-pipelining)',
+      fn: all(async (key) => JSON.parse((await raw.get(`${prefix}:raw:${key}`))!) as unknown),
+      opsPerCall: CONCURRENCY,
+    },
+    { name: 'bi-perf (L1 off)', fn: all((key) => ours.get(key)), opsPerCall: CONCURRENCY },
+    {
+      name: 'cache-manager 7 + @keyv/redis',
+      fn: all((key) => cacheManager.get(key)),
+      opsPerCall: CONCURRENCY,
+    },
+    {
+      name: 'bentocache (Redis only)',
+      fn: all((key) => bento.get({ key })),
+      opsPerCall: CONCURRENCY,
+    },
+  ])
+  if (ours.stats().l2!.errors > 0) throw new Error('our cache saw Redis errors during the run')
+
+  await ours.clear()
+  await raw.del(...keys.map((key) => `${prefix}:raw:${key}`))
+  await cacheManager.mdel(keys)
+  await bento.clear()
+  await ours.close()
+  raw.disconnect()
+  await cacheManager.disconnect()
+  await bento.disconnectAll()
+  return report(`L2 \`get\` of 1 KiB, L1 off, ${CONCURRENCY} concurrent`, results, [
+    'raw ioredis get + JSON.parse (auto-pipelining)',
+    'cache-manager 7 + @keyv/redis',
+    'bentocache (Redis only)',
+  ])
+}
+
+async function waitUntilReady(ready: () => boolean) {
+  const deadline = Date.now() + 5_000
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('Redis did not become ready')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
