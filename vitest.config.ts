@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config'
 // Every package and app is a vitest project with its own small config.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
   },
 })

@@ -1,13 +1,6 @@
 import { createHistogram } from 'node:perf_hooks'
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleAll,
-  type CircuitBreakerPolicy,
-} from 'cockatiel'
 import calculateSlot from 'cluster-key-slot'
+import { CircuitBreaker } from './circuit-breaker.js'
 import { isCluster, type RedisClient } from './redis-connection.js'
 import type { BreakerState, LatencySummary } from './types.js'
 
@@ -17,13 +10,6 @@ export type Maybe<T> = T | typeof UNAVAILABLE
 
 const SCAN_COUNT = 1_000
 const UNLINK_BATCH = 500
-
-const BREAKER_STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-}
 
 export interface RedisTierOptions {
   breakerThreshold: number
@@ -45,24 +31,21 @@ export class RedisTier {
     timeouts: 0,
     skipped: 0,
   }
-  readonly #breaker: CircuitBreakerPolicy
+  readonly #breaker: CircuitBreaker
   readonly #latency = createHistogram()
 
   constructor(
     readonly client: RedisClient,
     options: RedisTierOptions,
   ) {
-    this.#breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: options.halfOpenAfter,
-      breaker: new ConsecutiveBreaker(options.breakerThreshold),
-    })
+    this.#breaker = new CircuitBreaker(options.breakerThreshold, options.halfOpenAfter)
     // ioredis emits 'error' on every failed reconnect; the counters and breaker state report it.
     client.on('error', () => {})
   }
 
   /** Fires when the breaker closes again after an outage. */
   onReset(listener: () => void) {
-    this.#breaker.onReset(listener)
+    this.#breaker.onClose(listener)
   }
 
   get connected(): boolean {
@@ -182,7 +165,7 @@ export class RedisTier {
   }
 
   get breakerState(): BreakerState {
-    return BREAKER_STATES[this.#breaker.state]
+    return this.#breaker.state
   }
 
   latency(): LatencySummary {
@@ -201,21 +184,20 @@ export class RedisTier {
   }
 
   async #run<T>(operation: () => Promise<T>): Promise<Maybe<T>> {
-    if (this.client.status !== 'ready') {
+    if (this.client.status !== 'ready' || !this.#breaker.allow()) {
       this.counters.skipped++
       return UNAVAILABLE
     }
     const started = performance.now()
     try {
-      const result = await this.#breaker.execute(operation)
+      const result = await operation()
+      this.#breaker.success()
       this.#latency.record(Math.max(1, Math.round((performance.now() - started) * 1_000)))
       return result
     } catch (error) {
-      if (error instanceof BrokenCircuitError) this.counters.skipped++
-      else {
-        this.counters.errors++
-        if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
-      }
+      this.#breaker.failure()
+      this.counters.errors++
+      if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
       return UNAVAILABLE
     }
   }

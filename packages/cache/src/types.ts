@@ -151,7 +151,7 @@ export interface LatencySummary {
 }
 
 /** State of the circuit breaker in front of Redis. */
-export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated'
+export type BreakerState = 'closed' | 'open' | 'half-open'
 
 /** Plain, serializable counters. All counts are since creation. */
 export interface CacheStats {

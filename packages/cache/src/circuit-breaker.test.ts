@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { CircuitBreaker } from './circuit-breaker.js'
+
+describe('CircuitBreaker', () => {
+  it('opens after the threshold of consecutive failures', () => {
+    const breaker = new CircuitBreaker(3, 60_000)
+    breaker.failure()
+    breaker.failure()
+    breaker.success()
+    breaker.failure()
+    breaker.failure()
+    expect(breaker.state).toBe('closed')
+    breaker.failure()
+    expect(breaker.state).toBe('open')
+    expect(breaker.allow()).toBe(false)
+  })
+
+  it('lets exactly one probe through once half-open is due, and closes on its success', () => {
+    const breaker = new CircuitBreaker(1, 0)
+    let closed = 0
+    breaker.onClose(() => closed++)
+    breaker.failure()
+    expect(breaker.allow()).toBe(true)
+    expect(breaker.state).toBe('half-open')
+    expect(breaker.allow()).toBe(false)
+    breaker.success()
+    expect(breaker.state).toBe('closed')
+    expect(closed).toBe(1)
+  })
+
+  it('opens again when the probe fails', () => {
+    const breaker = new CircuitBreaker(5, 0)
+    for (let i = 0; i < 5; i++) breaker.failure()
+    expect(breaker.allow()).toBe(true)
+    breaker.failure()
+    expect(breaker.state).toBe('open')
+  })
+})

@@ -1,0 +1,56 @@
+import type { BreakerState } from './types.js'
+
+/**
+ * A consecutive-failure circuit breaker for the Redis tier. It sits on the hottest path (every L2
+ * command), so it is a few synchronous checks rather than a wrapping async policy: measured here,
+ * cockatiel's `execute` added two async layers per command and cost about 10 % of L2 throughput.
+ *
+ * Closed: everything passes; `threshold` consecutive failures open it. Open: nothing passes until
+ * `halfOpenAfter` has elapsed, then exactly one probe does (half-open); its success closes the
+ * breaker, its failure opens it again.
+ */
+export class CircuitBreaker {
+  #state: BreakerState = 'closed'
+  #consecutiveFailures = 0
+  #openedAt = 0
+  readonly #onClose: (() => void)[] = []
+
+  constructor(
+    private readonly threshold: number,
+    private readonly halfOpenAfter: number,
+  ) {}
+
+  get state(): BreakerState {
+    return this.#state
+  }
+
+  /** Whether a command may go out now. In the open state, lets one probe through when due. */
+  allow(): boolean {
+    if (this.#state === 'closed') return true
+    if (this.#state === 'open' && Date.now() - this.#openedAt >= this.halfOpenAfter) {
+      this.#state = 'half-open'
+      return true
+    }
+    return false
+  }
+
+  success() {
+    this.#consecutiveFailures = 0
+    if (this.#state === 'closed') return
+    this.#state = 'closed'
+    for (const listener of this.#onClose) listener()
+  }
+
+  failure() {
+    this.#consecutiveFailures++
+    if (this.#state === 'half-open' || this.#consecutiveFailures >= this.threshold) {
+      this.#state = 'open'
+      this.#openedAt = Date.now()
+    }
+  }
+
+  /** Calls `listener` each time the breaker closes after having been open. */
+  onClose(listener: () => void) {
+    this.#onClose.push(listener)
+  }
+}
