@@ -93,7 +93,13 @@ export class CacheEngine {
       return this.#memory.read<T>(local)
     }
     this.#memory.counters.misses++
-    const remote = await this.#fetch(key)
+    if (!this.#redis || this.#pending.size > 0) {
+      this.#counters.misses++
+      return undefined
+    }
+    const data = await this.#redis.get(this.#redisKey(key))
+    let remote = data === UNAVAILABLE || data === null ? undefined : this.#remember(key, data)
+    if (remote instanceof Promise) remote = await remote
     if (remote && remote.freshUntil > Date.now()) {
       this.#counters.hits++
       return this.#memory.read<T>(remote)

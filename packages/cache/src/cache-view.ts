@@ -28,7 +28,14 @@ export class CacheView implements Cache {
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {
-    return attempt(() => this.#engine.get<T>(this.#key(key)))
+    // The hottest call: validated without allocating a closure.
+    let internalKey: string
+    try {
+      internalKey = this.#key(key)
+    } catch (error) {
+      return rejection(error)
+    }
+    return this.#engine.get<T>(internalKey)
   }
 
   set<T>(key: string, value: T, options?: SetOptions): Promise<void> {
@@ -123,8 +130,12 @@ function attempt<T>(run: () => Promise<T>): Promise<T> {
   try {
     return run()
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+    return rejection(error)
   }
+}
+
+function rejection(error: unknown): Promise<never> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)))
 }
 
 function validateTags(tags: unknown): readonly string[] {

@@ -7,6 +7,7 @@ import type { BreakerState, LatencySummary } from './types.js'
 /** Returned instead of a result when Redis was skipped or failed; the caller falls back. */
 export const UNAVAILABLE: unique symbol = Symbol('redis unavailable')
 export type Maybe<T> = T | typeof UNAVAILABLE
+const SKIPPED: Promise<typeof UNAVAILABLE> = Promise.resolve(UNAVAILABLE)
 
 const SCAN_COUNT = 1_000
 const UNLINK_BATCH = 500
@@ -52,13 +53,19 @@ export class RedisTier {
     return this.client.status === 'ready'
   }
 
-  async get(key: string): Promise<Maybe<Buffer | null>> {
-    const data = await this.#run(() => this.client.getBuffer(key))
-    if (data !== UNAVAILABLE) {
-      if (data) this.counters.hits++
-      else this.counters.misses++
-    }
-    return data
+  /** The hot path of every L2 read: one promise, no wrapping async frames. */
+  get(key: string): Promise<Maybe<Buffer | null>> {
+    if (!this.#admit()) return SKIPPED
+    const started = performance.now()
+    return this.client.getBuffer(key).then(
+      (data) => {
+        this.#succeeded(started)
+        if (data) this.counters.hits++
+        else this.counters.misses++
+        return data
+      },
+      (error: unknown) => this.#failed(error),
+    )
   }
 
   /** One `MGET` per hash slot on a cluster, one in all on a single node. */
@@ -184,22 +191,34 @@ export class RedisTier {
   }
 
   async #run<T>(operation: () => Promise<T>): Promise<Maybe<T>> {
-    if (this.client.status !== 'ready' || !this.#breaker.allow()) {
-      this.counters.skipped++
-      return UNAVAILABLE
-    }
+    if (!this.#admit()) return UNAVAILABLE
     const started = performance.now()
     try {
       const result = await operation()
-      this.#breaker.success()
-      this.#latency.record(Math.max(1, Math.round((performance.now() - started) * 1_000)))
+      this.#succeeded(started)
       return result
     } catch (error) {
-      this.#breaker.failure()
-      this.counters.errors++
-      if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
-      return UNAVAILABLE
+      return this.#failed(error)
     }
+  }
+
+  /** Whether a command may go out: connected, and the breaker lets it through. */
+  #admit(): boolean {
+    if (this.client.status === 'ready' && this.#breaker.allow()) return true
+    this.counters.skipped++
+    return false
+  }
+
+  #succeeded(started: number) {
+    this.#breaker.success()
+    this.#latency.record(Math.max(1, Math.round((performance.now() - started) * 1_000)))
+  }
+
+  #failed(error: unknown): typeof UNAVAILABLE {
+    this.#breaker.failure()
+    this.counters.errors++
+    if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
+    return UNAVAILABLE
   }
 
   async #unlink(keys: readonly string[]): Promise<number> {

@@ -145,3 +145,101 @@ export class OwnedRedis {
     await exited
   }
 }
+
+/**
+ * A three-master Redis Cluster this test owns: three `redis-server --cluster-enabled yes` on free
+ * ports joined by `redis-cli --cluster create`. Ended by pid.
+ */
+export class OwnedCluster {
+  readonly dir = mkdtempSync(join(tmpdir(), 'bi-perf-cluster-'))
+  readonly processes: ChildProcess[] = []
+
+  private constructor(readonly ports: number[]) {}
+
+  static async start(): Promise<OwnedCluster> {
+    const ports = [await freePort(), await freePort(), await freePort()]
+    const cluster = new OwnedCluster(ports)
+    for (const port of ports) {
+      cluster.processes.push(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            cluster.dir,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+          ],
+          { stdio: 'ignore' },
+        ),
+      )
+    }
+    for (const port of ports) {
+      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null })
+      probe.on('error', () => {})
+      await waitFor(async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect()
+          return (await probe.ping()) === 'PONG'
+        } catch {
+          probe.disconnect()
+          return false
+        }
+      })
+      probe.disconnect()
+    }
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ])
+    const checker = new Redis(ports[0]!, '127.0.0.1')
+    await waitFor(async () => (await checker.cluster('INFO')).includes('cluster_state:ok'), {
+      what: 'the cluster to be ready',
+    })
+    checker.disconnect()
+    return cluster
+  }
+
+  get nodes(): { host: string; port: number }[] {
+    return this.ports.map((port) => ({ host: '127.0.0.1', port }))
+  }
+
+  async stop() {
+    await Promise.all(
+      this.processes.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined)
+            child.once('exit', resolve)
+            child.kill('SIGTERM')
+          }),
+      ),
+    )
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr}`)),
+    )
+  })
+}
