@@ -23,7 +23,7 @@ export interface Result {
  */
 export async function measure(
   contenders: Contender[],
-  { time = 1_000, rounds = 3 } = {},
+  { time = 800, rounds = 5 } = {},
 ): Promise<Result[]> {
   const samples = new Map<string, Result[]>(contenders.map((contender) => [contender.name, []]))
   for (let round = 0; round < rounds; round++) {
