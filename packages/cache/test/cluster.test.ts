@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache, type Cache } from '../src/index.js'
-import { OwnedCluster, uniquePrefix, waitFor } from './helpers.js'
+import { OwnedCluster, subscriptionLive, uniquePrefix, waitFor } from './helpers.js'
 
 // The cache on a real three-master Redis Cluster: keys spread across masters, clears scan every
 // master, mget and unlink group by slot, tags and coherence work across slots.
@@ -70,14 +70,7 @@ describe('cache on a Redis Cluster', () => {
   it('keeps another instance coherent through cluster pub/sub', async () => {
     const a = await clusterCache()
     const b = await clusterCache()
-    let round = 0
-    await waitFor(
-      async () => {
-        await a.set('probe', ++round)
-        return (await b.get('probe')) === round
-      },
-      { what: 'the subscription' },
-    )
+    await subscriptionLive(a, b)
     await a.set('shared', 'v1')
     expect(await b.get('shared')).toBe('v1')
     await a.set('shared', 'v2')

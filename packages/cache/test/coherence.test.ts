@@ -3,7 +3,14 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createCache, type Cache } from '../src/index.js'
-import { dropPrefix, inspector, REDIS_URL, uniquePrefix, waitFor } from './helpers.js'
+import {
+  dropPrefix,
+  inspector,
+  REDIS_URL,
+  subscriptionLive,
+  uniquePrefix,
+  waitFor,
+} from './helpers.js'
 
 const redis = inspector()
 const prefix = uniquePrefix('coherence')
@@ -25,23 +32,11 @@ afterAll(async () => {
   redis.disconnect()
 })
 
-/** Writes through `writer` until `reader` sees the value, proving its subscription is live. */
-async function linked(writer: Cache, reader: { get: (key: string) => Promise<unknown> }) {
-  let round = 0
-  await waitFor(
-    async () => {
-      await writer.set('probe', ++round)
-      return (await reader.get('probe')) === round
-    },
-    { what: 'the subscription' },
-  )
-}
-
 describe('coherence between instances', () => {
   it('evicts another in-process instance on set, delete, clear and tags', async () => {
     const a = await instance()
     const b = await instance()
-    await linked(a, b)
+    await subscriptionLive(a, b)
 
     await a.set('k', 'v1')
     expect(await b.get('k')).toBe('v1')
@@ -83,7 +78,7 @@ describe('coherence between instances', () => {
       return JSON.parse(replies[count]!) as unknown
     }
     try {
-      await linked(a, { get: ask })
+      await subscriptionLive(a, { get: ask })
       await a.set('shared', 'first')
       expect(await ask('shared')).toBe('first')
       await a.set('shared', 'second')

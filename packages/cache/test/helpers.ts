@@ -94,28 +94,7 @@ export class OwnedRedis {
       ],
       { stdio: 'ignore' },
     )
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    })
-    probe.on('error', () => {})
-    try {
-      await waitFor(
-        async () => {
-          try {
-            if (probe.status !== 'ready') await probe.connect()
-            return (await probe.ping()) === 'PONG'
-          } catch {
-            probe.disconnect()
-            return false
-          }
-        },
-        { what: `redis-server on port ${this.port} to answer` },
-      )
-    } finally {
-      probe.disconnect()
-    }
+    await answers(this.port)
   }
 
   /** SIGKILL, and wait until the process is gone. */
@@ -183,20 +162,7 @@ export class OwnedCluster {
         ),
       )
     }
-    for (const port of ports) {
-      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null })
-      probe.on('error', () => {})
-      await waitFor(async () => {
-        try {
-          if (probe.status !== 'ready') await probe.connect()
-          return (await probe.ping()) === 'PONG'
-        } catch {
-          probe.disconnect()
-          return false
-        }
-      })
-      probe.disconnect()
-    }
+    await Promise.all(ports.map(answers))
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -230,6 +196,50 @@ export class OwnedCluster {
     )
     rmSync(this.dir, { recursive: true, force: true })
   }
+}
+
+/** Waits until a redis-server on the loopback port answers PING. */
+async function answers(port: number) {
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
+  probe.on('error', () => {})
+  try {
+    await waitFor(
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect()
+          return (await probe.ping()) === 'PONG'
+        } catch {
+          probe.disconnect()
+          return false
+        }
+      },
+      { what: `redis-server on port ${port} to answer` },
+    )
+  } finally {
+    probe.disconnect()
+  }
+}
+
+/**
+ * Writes through `writer` until `reader` sees each new value, proving that the reader's
+ * invalidation subscription is live before a test relies on it.
+ */
+export async function subscriptionLive(
+  writer: { set: (key: string, value: number) => Promise<void> },
+  reader: { get: (key: string) => Promise<unknown> },
+) {
+  let round = 0
+  await waitFor(
+    async () => {
+      await writer.set('probe', ++round)
+      return (await reader.get('probe')) === round
+    },
+    { what: 'the subscription' },
+  )
 }
 
 function run(command: string, args: string[]): Promise<void> {
