@@ -4,7 +4,7 @@ import { createCache, type CompressionCodec } from '@bi-perf/cache'
 import { Redis } from 'ioredis'
 import { compressSync, uncompressSync } from 'lz4-napi'
 import { pack } from 'msgpackr'
-import { measure, report } from './harness.js'
+import { measure, report } from '@bi-perf/bench'
 import { hundredKibObject } from './payloads.js'
 
 /** 100 KiB JSON-like value through Redis: set + get round trip and stored size per codec. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { compressionBench } from './compression.js'
-import { machine } from './harness.js'
+import { machine } from '@bi-perf/bench'
 import { l1GetBench } from './l1-get.js'
 import { l1MemoryBench } from './l1-memory.js'
 import { l2GetBench } from './l2-get.js'

@@ -3,7 +3,7 @@ import { memoryDriver } from 'bentocache/drivers/memory'
 import { createCache as createCacheManager } from 'cache-manager'
 import { LRUCache } from 'lru-cache'
 import { createCache } from '@bi-perf/cache'
-import { measure, report } from './harness.js'
+import { measure, report } from '@bi-perf/bench'
 import { kibObject } from './payloads.js'
 
 /** In-process hit of a 1 KiB object: ours in each value mode beside lru-cache, cache-manager and bentocache. */

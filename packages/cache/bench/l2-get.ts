@@ -4,7 +4,7 @@ import { redisDriver } from 'bentocache/drivers/redis'
 import { createCache as createCacheManager } from 'cache-manager'
 import { Redis } from 'ioredis'
 import { createCache } from '@bi-perf/cache'
-import { measure, report } from './harness.js'
+import { measure, report } from '@bi-perf/bench'
 import { kibObject } from './payloads.js'
 
 const CONCURRENCY = 64
