@@ -17,6 +17,8 @@ export function packageBuild(overrides = {}) {
     clean: true,
     treeshake: true,
     removeNodeProtocol: false,
+    // Shared helpers are bundled in, never a runtime dependency of a published package.
+    noExternal: [/^@bi-perf\/internal/],
     ...overrides,
   })
 }

@@ -1,0 +1,227 @@
+/**
+ * Base class of every error @bi-perf/db throws. Match on `code`, which is stable across versions;
+ * messages may improve.
+ */
+export class DbError extends Error {
+  override name = 'DbError'
+  readonly code: string
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** An option passed to `createDatabase` breaks a rule (malformed URL, negative pool size…). */
+export class InvalidOptionError extends DbError {
+  override name = 'InvalidOptionError'
+  /** The option path, e.g. `url` or `pool.max`. */
+  readonly option: string
+
+  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super('E_DB_INVALID_OPTION', `Invalid option ${option} ${describe(value)}: ${rule}`, options)
+    this.option = option
+  }
+}
+
+/** A duration (TTL, timeout) is negative, NaN, infinite or an unparsable string. */
+export class InvalidDurationError extends DbError {
+  override name = 'InvalidDurationError'
+  /** Which argument or option held the value, e.g. `ttl` or `pool.idleTimeout`. */
+  readonly field: string
+
+  constructor(field: string, value: unknown, rule: string) {
+    super('E_DB_INVALID_DURATION', `Invalid ${field} ${describe(value)}: ${rule}`)
+    this.field = field
+  }
+}
+
+/** An argument of a call breaks a rule (an empty row set, a chunk size of zero…). */
+export class InvalidArgumentError extends DbError {
+  override name = 'InvalidArgumentError'
+  /** The argument, e.g. `rows` or `options.chunkSize`. */
+  readonly argument: string
+
+  constructor(argument: string, value: unknown, rule: string) {
+    super('E_DB_INVALID_ARGUMENT', `Invalid ${argument} ${describe(value)}: ${rule}`)
+    this.argument = argument
+  }
+}
+
+/** `batchInsert` or `copyFrom` named a table that does not exist (in the search path). */
+export class UnknownTableError extends DbError {
+  override name = 'UnknownTableError'
+  readonly table: string
+
+  constructor(table: string) {
+    super('E_DB_UNKNOWN_TABLE', `Table "${table}" does not exist (or is not in the search path)`)
+    this.table = table
+  }
+}
+
+/**
+ * A row given to `batchInsert` or `copyFrom` has other columns than the first row, or a column
+ * the table does not have.
+ */
+export class MismatchedColumnsError extends DbError {
+  override name = 'MismatchedColumnsError'
+  readonly table: string
+  /** Index of the offending row in the input. */
+  readonly rowIndex: number
+  /** Columns the row has that it should not. */
+  readonly unexpected: readonly string[]
+  /** Columns the row lacks. */
+  readonly missing: readonly string[]
+
+  constructor(
+    table: string,
+    rowIndex: number,
+    unexpected: readonly string[],
+    missing: readonly string[],
+    rule: string,
+  ) {
+    const parts = [
+      unexpected.length > 0 ? `unexpected ${unexpected.map((c) => `"${c}"`).join(', ')}` : '',
+      missing.length > 0 ? `missing ${missing.map((c) => `"${c}"`).join(', ')}` : '',
+    ].filter(Boolean)
+    super(
+      'E_DB_MISMATCHED_COLUMNS',
+      `Row ${rowIndex} for table "${table}" has mismatched columns (${parts.join('; ')}): ${rule}`,
+    )
+    this.table = table
+    this.rowIndex = rowIndex
+    this.unexpected = unexpected
+    this.missing = missing
+  }
+}
+
+/** `db.cached()` was given something other than a read (an insert, an update, a raw query…). */
+export class NotCacheableError extends DbError {
+  override name = 'NotCacheableError'
+  /** The operation node kind that was refused, e.g. `InsertQueryNode`. */
+  readonly kind: string
+
+  constructor(kind: string, rule: string) {
+    super('E_DB_NOT_CACHEABLE', `Cannot cache a ${kind}: ${rule}`)
+    this.kind = kind
+  }
+}
+
+/**
+ * No pool connection became free within `pool.connectionTimeout`. Carries the pool counters at
+ * the moment of the timeout.
+ */
+export class PoolTimeoutError extends DbError {
+  override name = 'PoolTimeoutError'
+  readonly timeoutMs: number
+  readonly total: number
+  readonly idle: number
+  readonly waiting: number
+  readonly max: number
+
+  constructor(
+    timeoutMs: number,
+    pool: { total: number; idle: number; waiting: number; max: number },
+    options?: ErrorOptions,
+  ) {
+    super(
+      'E_DB_POOL_TIMEOUT',
+      `No database connection became free within ${timeoutMs} ms (pool: ${pool.total}/${pool.max} in use or opening, ${pool.idle} idle, ${pool.waiting} waiting); raise pool.max or pool.connectionTimeout, or find what holds connections`,
+      options,
+    )
+    this.timeoutMs = timeoutMs
+    this.total = pool.total
+    this.idle = pool.idle
+    this.waiting = pool.waiting
+    this.max = pool.max
+  }
+}
+
+/** A connection to the server could not be opened (refused, bad credentials, unknown database). */
+export class ConnectionError extends DbError {
+  override name = 'ConnectionError'
+
+  constructor(rule: string, options?: ErrorOptions) {
+    super('E_DB_CONNECTION', `Cannot connect to the database: ${rule}`, options)
+  }
+}
+
+/**
+ * A query failed on the server. The message and `sql` carry the query shape (placeholders
+ * `$1, $2…`), never the parameter values; `cause` is the driver's error.
+ */
+export class QueryError extends DbError {
+  override name = 'QueryError'
+  /** The SQL with placeholders. */
+  readonly sql: string
+  /** The PostgreSQL SQLSTATE, e.g. `42P01`, when the server sent one. */
+  readonly sqlState: string | undefined
+
+  constructor(sql: string, sqlState: string | undefined, reason: string, options?: ErrorOptions) {
+    super(
+      'E_DB_QUERY',
+      `Query failed (${sqlState ?? 'no SQLSTATE'}): ${reason} — in: ${shorten(sql)}`,
+      options,
+    )
+    this.sql = sql
+    this.sqlState = sqlState
+  }
+}
+
+/** A query was cancelled on the server: by an AbortSignal, or by `pool.statementTimeout`. */
+export class QueryCancelledError extends DbError {
+  override name = 'QueryCancelledError'
+  readonly sql: string
+  /** `signal` for an aborted `withAbortSignal`, `statement-timeout` for the server's limit. */
+  readonly reason: 'signal' | 'statement-timeout'
+
+  constructor(sql: string, reason: 'signal' | 'statement-timeout', options?: ErrorOptions) {
+    super(
+      'E_DB_QUERY_CANCELLED',
+      `Query cancelled on the server (${reason === 'signal' ? 'aborted by its AbortSignal' : 'pool.statementTimeout exceeded'}) — in: ${shorten(sql)}`,
+      options,
+    )
+    this.sql = sql
+    this.reason = reason
+  }
+}
+
+/** The database was used after `close()`. */
+export class DatabaseClosedError extends DbError {
+  override name = 'DatabaseClosedError'
+
+  constructor() {
+    super('E_DB_CLOSED', 'The database is closed; create a new one with createDatabase()')
+  }
+}
+
+/** Every error class of the package, by name, for `instanceof` checks without deep imports. */
+export const errors = {
+  DbError,
+  InvalidOptionError,
+  InvalidDurationError,
+  InvalidArgumentError,
+  UnknownTableError,
+  MismatchedColumnsError,
+  NotCacheableError,
+  PoolTimeoutError,
+  ConnectionError,
+  QueryError,
+  QueryCancelledError,
+  DatabaseClosedError,
+} as const
+
+function shorten(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim()
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
+    return JSON.stringify(shown)
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (Array.isArray(value)) return `(array of ${value.length})`
+  return `(${typeof value})`
+}

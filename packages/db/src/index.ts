@@ -1,0 +1,21 @@
+export { createDatabase } from './create-database.js'
+export { parseDuration } from './duration.js'
+export {
+  ConnectionError,
+  DatabaseClosedError,
+  DbError,
+  InvalidArgumentError,
+  InvalidDurationError,
+  InvalidOptionError,
+  MismatchedColumnsError,
+  NotCacheableError,
+  PoolTimeoutError,
+  QueryCancelledError,
+  QueryError,
+  UnknownTableError,
+  errors,
+} from './errors.js'
+export { createMemoryStore } from './memory-store.js'
+export type { MemoryStore, MemoryStoreOptions } from './memory-store.js'
+export { tableTag } from './query-tables.js'
+export type * from './types.js'

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidDurationError, InvalidOptionError } from './errors.js'
+import { maskUrl, resolveOptions } from './options.js'
+
+describe('resolveOptions', () => {
+  it('applies the web profile by default', () => {
+    const resolved = resolveOptions({})
+    expect(resolved.pool).toEqual({
+      profile: 'web',
+      max: 10,
+      min: 0,
+      idleTimeoutMs: 10_000,
+      connectionTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      maxUses: 7500,
+    })
+    expect(resolved.cacheTtlMs).toBe(60_000)
+    expect(resolved.slowQueryMs).toBe(200)
+  })
+
+  it('lets explicit fields override the chosen profile', () => {
+    const resolved = resolveOptions({ pool: { profile: 'analytics', max: 8, statementTimeout: 0 } })
+    expect(resolved.pool.max).toBe(8)
+    expect(resolved.pool.statementTimeoutMs).toBe(0)
+    expect(resolved.pool.connectionTimeoutMs).toBe(30_000)
+  })
+
+  it.each([
+    ['not a url', /is not a URL/],
+    ['mysql://root@localhost/db', /protocol mysql: is not supported/],
+    ['', /expected a postgres/],
+  ])('rejects the url %j with a typed error', (url, rule) => {
+    expect(() => resolveOptions({ url })).toThrow(InvalidOptionError)
+    expect(() => resolveOptions({ url })).toThrow(rule)
+  })
+
+  it('masks the password of a rejected url', () => {
+    try {
+      resolveOptions({ url: 'redis://user:hunter2@host/db' })
+      expect.unreachable()
+    } catch (error) {
+      expect((error as InvalidOptionError).option).toBe('url')
+      expect((error as Error).message).not.toContain('hunter2')
+    }
+    expect(maskUrl('postgres://u:p@h/d')).toBe('postgres://u:***@h/d')
+  })
+
+  it.each([
+    [{ pool: { max: 0 } }, 'pool.max'],
+    [{ pool: { max: 2, min: 3 } }, 'pool.min'],
+    [{ pool: { profile: 'huge' as never } }, 'pool.profile'],
+    [{ slowQueryMs: -1 }, 'slowQueryMs'],
+    [{ cache: {} as never }, 'cache'],
+    [{ searchPath: 'a; drop table x' }, 'searchPath'],
+    [{ url: 'postgres://h/d', dataDir: '/tmp/x' }, 'dataDir'],
+  ])('rejects %j naming %s', (options, option) => {
+    try {
+      resolveOptions(options)
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidOptionError)
+      expect((error as InvalidOptionError).option).toBe(option)
+      expect((error as InvalidOptionError).code).toBe('E_DB_INVALID_OPTION')
+    }
+  })
+
+  it('rejects a bad duration naming the field', () => {
+    expect(() => resolveOptions({ pool: { idleTimeout: '5 parsecs' } })).toThrow(
+      InvalidDurationError,
+    )
+    expect(() => resolveOptions({ pool: { idleTimeout: '5 parsecs' } })).toThrow(
+      /pool\.idleTimeout/,
+    )
+  })
+})

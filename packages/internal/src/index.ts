@@ -1,0 +1,2 @@
+export { readDuration } from './duration.js'
+export type { Duration, DurationReading } from './duration.js'

@@ -1,0 +1,177 @@
+/**
+ * Base class of every error @bi-perf/memory throws or reports. Match on `code`, which is stable
+ * across versions; messages may improve.
+ */
+export class MemoryError extends Error {
+  override name = 'MemoryError'
+  readonly code: string
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/**
+ * An option of `createMemoryManager`, `configure` or `createPool` breaks a rule (a limit outside
+ * 0–1, soft not below hard, an unparsable duration…).
+ */
+export class InvalidOptionError extends MemoryError {
+  override name = 'InvalidOptionError'
+  /** The option path, e.g. `softLimit` or `minGcInterval`. */
+  readonly option: string
+
+  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super(
+      'E_MEMORY_INVALID_OPTION',
+      `Invalid option ${option} ${describe(value)}: ${rule}`,
+      options,
+    )
+    this.option = option
+  }
+}
+
+/** An argument of a method is wrong: an unknown pressure level, a hook that is not a function… */
+export class InvalidArgumentError extends MemoryError {
+  override name = 'InvalidArgumentError'
+  /** The argument's name, e.g. `level` or `dir`. */
+  readonly argument: string
+
+  constructor(argument: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super(
+      'E_MEMORY_INVALID_ARGUMENT',
+      `Invalid argument ${argument} ${describe(value)}: ${rule}`,
+      options,
+    )
+    this.argument = argument
+  }
+}
+
+/** The memory manager was used after `close()`. */
+export class MemoryManagerClosedError extends MemoryError {
+  override name = 'MemoryManagerClosedError'
+
+  constructor() {
+    super(
+      'E_MEMORY_CLOSED',
+      'The memory manager is closed; create a new one with createMemoryManager()',
+    )
+  }
+}
+
+/**
+ * A pressure hook did not settle within `hookTimeout`. Reported through the `hook-error` event and
+ * counted in `stats().pressure`, never thrown.
+ */
+export class HookTimeoutError extends MemoryError {
+  override name = 'HookTimeoutError'
+  /** The hook's pressure level. */
+  readonly level: string
+  /** The timeout it exceeded, in milliseconds. */
+  readonly timeoutMs: number
+
+  constructor(level: string, timeoutMs: number) {
+    super(
+      'E_MEMORY_HOOK_TIMEOUT',
+      `A ${level} pressure hook did not settle within ${timeoutMs} ms (hookTimeout); it was left running`,
+    )
+    this.level = level
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** `release()` got an object the pool handed out and already took back. */
+export class DoubleReleaseError extends MemoryError {
+  override name = 'DoubleReleaseError'
+  /** The pool's name. */
+  readonly pool: string
+
+  constructor(pool: string) {
+    super(
+      'E_MEMORY_POOL_DOUBLE_RELEASE',
+      `Pool "${pool}": this object was already released; release each acquired object once`,
+    )
+    this.pool = pool
+  }
+}
+
+/** `release()` got an object this pool never created. */
+export class ForeignObjectError extends MemoryError {
+  override name = 'ForeignObjectError'
+  /** The pool's name. */
+  readonly pool: string
+
+  constructor(pool: string, value: unknown) {
+    super(
+      'E_MEMORY_POOL_FOREIGN_OBJECT',
+      `Pool "${pool}": cannot release ${describe(value)}, which this pool did not create`,
+    )
+    this.pool = pool
+  }
+}
+
+/**
+ * A pool's `create` threw or returned something that is not an object, or its `reset` threw (the
+ * object is then dropped, not pooled). The original error is the `cause`.
+ */
+export class PoolCallbackError extends MemoryError {
+  override name = 'PoolCallbackError'
+  /** The pool's name. */
+  readonly pool: string
+  /** Which callback failed. */
+  readonly callback: 'create' | 'reset'
+
+  constructor(pool: string, callback: 'create' | 'reset', rule: string, options?: ErrorOptions) {
+    super('E_MEMORY_POOL_CALLBACK', `Pool "${pool}": ${callback}() ${rule}`, options)
+    this.pool = pool
+    this.callback = callback
+  }
+}
+
+/** `writeHeapSnapshot` was called while another snapshot of this manager was being written. */
+export class SnapshotInProgressError extends MemoryError {
+  override name = 'SnapshotInProgressError'
+
+  constructor() {
+    super(
+      'E_MEMORY_SNAPSHOT_IN_PROGRESS',
+      'A heap snapshot is already being written; wait for it (one at a time, each can take as much memory as the heap)',
+    )
+  }
+}
+
+/** Writing a heap snapshot failed (disk full, directory removed…); the `cause` says why. */
+export class SnapshotError extends MemoryError {
+  override name = 'SnapshotError'
+  /** The file that was being written (removed on failure). */
+  readonly path: string
+
+  constructor(path: string, options?: ErrorOptions) {
+    super('E_MEMORY_SNAPSHOT_FAILED', `Could not write the heap snapshot ${path}`, options)
+    this.path = path
+  }
+}
+
+/** Every error class of the package, by name, for `instanceof` checks without deep imports. */
+export const errors = {
+  MemoryError,
+  InvalidOptionError,
+  InvalidArgumentError,
+  MemoryManagerClosedError,
+  HookTimeoutError,
+  DoubleReleaseError,
+  ForeignObjectError,
+  PoolCallbackError,
+  SnapshotInProgressError,
+  SnapshotError,
+} as const
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
+    return JSON.stringify(shown)
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  return `(${typeof value})`
+}

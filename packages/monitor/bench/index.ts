@@ -1,0 +1,29 @@
+// `pnpm bench` in this package: monitor overhead in idle child processes, then the read paths,
+// ours beside the peers, in one run.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { machine } from '@bi-perf/bench'
+import { overheadBench } from './overhead.js'
+import { latestBench, readPathsBench } from './reads.js'
+
+console.log(`@bi-perf/monitor benchmarks — ${new Date().toISOString()} — ${machine()}\n`)
+const overhead = await overheadBench(30)
+const latest = await latestBench()
+const readPaths = await readPathsBench()
+
+const targets = [
+  '### Targets',
+  '',
+  '| target | this run | met |',
+  '|---|---|---|',
+  `| monitor at 1 s costs < 1 % of one core (idle process) | ${overhead.at1s.toFixed(3)} % | ${overhead.at1s < 1 ? 'yes' : 'no'} |`,
+  `| monitor at 100 ms: report it (no target) | ${overhead.at100ms.toFixed(3)} % | – |`,
+  `| \`latest()\` ≥ 1 M calls/s | ${(latest.opsPerSec / 1e6).toFixed(1)} M/s | ${latest.opsPerSec >= 1e6 ? 'yes' : 'no'} |`,
+  '',
+].join('\n')
+console.log(targets)
+
+mkdirSync(new URL('../../../bench-results/', import.meta.url), { recursive: true })
+writeFileSync(
+  new URL('../../../bench-results/monitor.md', import.meta.url),
+  `Run ${new Date().toISOString()} on ${machine()}\n\n${[targets, overhead.text, latest.text, readPaths].join('\n')}`,
+)

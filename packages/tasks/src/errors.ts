@@ -1,0 +1,141 @@
+/**
+ * Base class of every error @bi-perf/tasks throws. Match on `code`, which is stable across
+ * versions; messages may improve.
+ */
+export class TaskError extends Error {
+  override name = 'TaskError'
+  readonly code: string
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** An option passed to `createTaskQueue` breaks a rule (bad concurrency range, Redis keyPrefix…). */
+export class InvalidOptionError extends TaskError {
+  override name = 'InvalidOptionError'
+  /** The option path, e.g. `concurrency.max` or `retry.backoff.jitter`. */
+  readonly option: string
+
+  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super('E_TASKS_INVALID_OPTION', `Invalid option ${option} ${describe(value)}: ${rule}`, options)
+    this.option = option
+  }
+}
+
+/** A timeout, delay, interval or cooldown is negative, NaN, infinite or an unparsable string. */
+export class InvalidDurationError extends TaskError {
+  override name = 'InvalidDurationError'
+  /** Which argument or option held the value, e.g. `timeout` or `rateLimit.per`. */
+  readonly field: string
+
+  constructor(field: string, value: unknown, rule: string) {
+    super('E_TASKS_INVALID_DURATION', `Invalid ${field} ${describe(value)}: ${rule}`)
+    this.field = field
+  }
+}
+
+/** An argument of `define` or `enqueue` breaks a rule (empty name, bad priority, bad id…). */
+export class InvalidArgumentError extends TaskError {
+  override name = 'InvalidArgumentError'
+  /** The argument, e.g. `name`, `options.priority` or `tasks[3].options.id`. */
+  readonly argument: string
+
+  constructor(argument: string, value: unknown, rule: string) {
+    super('E_TASKS_INVALID_ARGUMENT', `Invalid ${argument} ${describe(value)}: ${rule}`)
+    this.argument = argument
+  }
+}
+
+/** A task name has no handler (`enqueue` on a worker queue, or a worker receiving it). */
+export class UnknownTaskError extends TaskError {
+  override name = 'UnknownTaskError'
+  /** The task name. */
+  readonly task: string
+
+  constructor(task: string, known: readonly string[]) {
+    super(
+      'E_TASKS_UNKNOWN_TASK',
+      `Unknown task "${task}": known tasks are ${known.length > 0 ? known.map((name) => `"${name}"`).join(', ') : '(none defined)'}`,
+    )
+    this.task = task
+  }
+}
+
+/** Task data cannot travel as JSON: it holds a function, symbol, bigint, class instance or cycle. */
+export class UnserializableDataError extends TaskError {
+  override name = 'UnserializableDataError'
+  /** The task name. */
+  readonly task: string
+
+  constructor(task: string, rule: string) {
+    super('E_TASKS_UNSERIALIZABLE', `Cannot enqueue "${task}": ${rule}`)
+    this.task = task
+  }
+}
+
+/** A handler is defined twice, or on a queue created with `worker: false`. */
+export class HandlerDefinitionError extends TaskError {
+  override name = 'HandlerDefinitionError'
+  /** The task name. */
+  readonly task: string
+
+  constructor(task: string, rule: string) {
+    super('E_TASKS_BAD_DEFINITION', `Cannot define "${task}": ${rule}`)
+    this.task = task
+  }
+}
+
+/** A handler ran past its timeout; its `ctx.signal` was aborted with this error as the reason. */
+export class TaskTimeoutError extends TaskError {
+  override name = 'TaskTimeoutError'
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number
+
+  constructor(task: string, timeoutMs: number) {
+    super('E_TASKS_TIMEOUT', `Task "${task}" timed out after ${timeoutMs} ms`)
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** In-flight tasks were still running when `close({ timeout })` reached its deadline. */
+export class ShutdownError extends TaskError {
+  override name = 'ShutdownError'
+
+  constructor() {
+    super('E_TASKS_SHUTDOWN', 'The task queue is shutting down and its deadline has passed')
+  }
+}
+
+/** The task queue was used after `close()`. */
+export class TaskQueueClosedError extends TaskError {
+  override name = 'TaskQueueClosedError'
+
+  constructor() {
+    super('E_TASKS_CLOSED', 'The task queue is closed; create a new one with createTaskQueue()')
+  }
+}
+
+/** Every error class of the package, by name, for `instanceof` checks without deep imports. */
+export const errors = {
+  TaskError,
+  InvalidOptionError,
+  InvalidDurationError,
+  InvalidArgumentError,
+  UnknownTaskError,
+  UnserializableDataError,
+  HandlerDefinitionError,
+  TaskTimeoutError,
+  ShutdownError,
+  TaskQueueClosedError,
+} as const
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
+    return JSON.stringify(shown)
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  return `(${typeof value})`
+}

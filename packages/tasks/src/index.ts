@@ -1,0 +1,21 @@
+export { decideConcurrency } from './autoscaler.js'
+export type { ScaleInput, ScalePolicy } from './autoscaler.js'
+export { backoffBounds, backoffDelay } from './backoff.js'
+export { parseDuration } from './duration.js'
+export {
+  HandlerDefinitionError,
+  InvalidArgumentError,
+  InvalidDurationError,
+  InvalidOptionError,
+  ShutdownError,
+  TaskError,
+  TaskQueueClosedError,
+  TaskTimeoutError,
+  UnknownTaskError,
+  UnserializableDataError,
+  errors,
+} from './errors.js'
+export { createLoadProbe } from './load-probe.js'
+export type { ResolvedBackoff } from './options.js'
+export { TaskQueue, createTaskQueue } from './task-queue.js'
+export type * from './types.js'

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError, UnserializableDataError } from './errors.js'
+import { checkTaskName, prepareTask } from './validate.js'
+
+describe('prepareTask', () => {
+  it('serializes JSON-compatible data once and applies defaults', () => {
+    expect(prepareTask('t', { a: [1, 'x', null, true], b: undefined }, undefined)).toEqual({
+      name: 't',
+      json: '{"a":[1,"x",null,true]}',
+      priority: 'normal',
+      delay: 0,
+      id: undefined,
+    })
+    expect(prepareTask('t', undefined, { delay: '2s', id: 'a-1' })).toMatchObject({
+      json: 'null',
+      delay: 2000,
+      id: 'a-1',
+    })
+  })
+
+  it.each([
+    [{ when: new Date() }, /data\.when is a Date/],
+    [{ list: [1, undefined] }, /data\.list\[1\] is undefined/],
+    [{ n: Number.POSITIVE_INFINITY }, /Infinity/],
+    [Symbol('s'), /symbol/],
+    [{ buffer: Buffer.from('x') }, /Buffer/],
+  ])('refuses %s', (data, message) => {
+    expect(() => prepareTask('t', data, undefined)).toThrow(UnserializableDataError)
+    expect(() => prepareTask('t', data, undefined)).toThrow(message)
+  })
+
+  it.each([
+    [{ priority: 'urgent' }, 'options.priority'],
+    [{ id: '' }, 'options.id'],
+    [{ id: 'a:b' }, 'options.id'],
+    [{ id: '42' }, 'options.id'],
+    [{ delay: 'soon' }, 'options.delay'],
+  ])('refuses options %j naming %s', (options, argument) => {
+    expect(() => prepareTask('t', null, options as never, 'tasks[2]')).toThrow(
+      `tasks[2].${argument}`,
+    )
+  })
+
+  it('checks task names', () => {
+    expect(() => checkTaskName('name', 'a:b')).toThrow(InvalidArgumentError)
+    expect(() => checkTaskName('name', 42)).toThrow(/name/)
+    expect(() => checkTaskName('name', 'generate-insights')).not.toThrow()
+  })
+})
