@@ -102,33 +102,42 @@ export class MemoryTier {
   }
 
   delete(key: string): boolean {
-    const removed = this.#lru.delete(key)
+    const removed = this.#remove(key) === 1
     if (removed) this.counters.deletes++
     return removed
   }
 
-  /** Removes every key matching the glob pattern; returns how many went. */
+  /** Removes every key matching the glob pattern; returns how many live entries went. */
   deleteMatching(pattern: string): number {
     const matcher = globToRegExp(pattern)
     let removed = 0
     for (const key of [...this.#lru.keys()]) {
-      if (matcher.test(key) && this.#lru.delete(key)) removed++
+      if (matcher.test(key)) removed += this.#remove(key)
     }
     this.counters.deletes += removed
     return removed
   }
 
-  /** Removes every entry carrying any of the tags; returns how many went. */
+  /** Removes every entry carrying any of the tags; returns how many live entries went. */
   deleteTagged(tags: readonly string[]): number {
     let removed = 0
     for (const tag of tags) {
       const keys = this.#tagIndex.get(tag)
       if (!keys) continue
-      for (const key of [...keys]) if (this.#lru.delete(key)) removed++
+      for (const key of [...keys]) removed += this.#remove(key)
       this.#tagIndex.delete(tag)
     }
     this.counters.deletes += removed
     return removed
+  }
+
+  /**
+   * Deletes an entry; 1 if it was still servable. Entries past their deadline may linger until
+   * lru-cache's own clock purges them, and must not count as removed.
+   */
+  #remove(key: string): number {
+    const entry = this.#lru.peek(key, { allowStale: true })
+    return this.#lru.delete(key) && entry !== undefined && entry.staleUntil > Date.now() ? 1 : 0
   }
 
   /** Drops everything, e.g. after invalidations from other instances may have been missed. */
