@@ -192,15 +192,6 @@ describe('in-process cache', () => {
     expect(cache.stats().l1.entries).toBe(10)
   })
 
-  it('spreads TTLs with jitter', async () => {
-    const cache = memoryCache({ ttlJitter: 0.5 })
-    const expiries = new Set<boolean>()
-    for (let i = 0; i < 40; i++) await cache.set(`j${i}`, i, { ttl: 100 })
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    for (let i = 0; i < 40; i++) expiries.add((await cache.get(`j${i}`)) === undefined)
-    expect(expiries).toEqual(new Set([true, false]))
-  })
-
   it('counts hits, misses and hit rate', async () => {
     const cache = memoryCache()
     await cache.set('k', 1)

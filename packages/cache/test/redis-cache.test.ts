@@ -44,6 +44,19 @@ describe('two-tier cache on Redis', () => {
     expect(await redis.pttl(`${prefix}:dashboard:sales`)).toBeGreaterThan(10_000)
   })
 
+  it('spreads TTLs within the jitter band', async () => {
+    const instance = await connected(cache({ ttlJitter: 0.5 }))
+    await instance.mset(
+      Array.from({ length: 40 }, (_, i) => ({ key: `jitter:${i}`, value: i, ttl: '10s' })),
+    )
+    const ttls = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => redis.pttl(`${prefix}:jitter:${i}`)),
+    )
+    expect(Math.min(...ttls)).toBeGreaterThan(4_000)
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(15_000)
+    expect(Math.max(...ttls) - Math.min(...ttls)).toBeGreaterThan(2_000)
+  })
+
   it('serves a second instance from Redis with the same shapes as the in-process tier', async () => {
     const writer = await connected(cache())
     const reader = await connected(cache())
