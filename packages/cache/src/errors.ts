@@ -1,3 +1,5 @@
+import { describeValue } from '@bi-perf/internal'
+
 /**
  * Base class of every error @bi-perf/cache throws. Match on `code`, which is stable across
  * versions; messages may improve.
@@ -19,7 +21,7 @@ export class InvalidKeyError extends CacheError {
   readonly key: unknown
 
   constructor(key: unknown, rule: string) {
-    super('E_CACHE_INVALID_KEY', `Invalid cache key ${describe(key)}: ${rule}`)
+    super('E_CACHE_INVALID_KEY', `Invalid cache key ${describeValue(key)}: ${rule}`)
     this.key = typeof key === 'string' && key.length > 100 ? `${key.slice(0, 100)}…` : key
   }
 }
@@ -31,7 +33,7 @@ export class InvalidDurationError extends CacheError {
   readonly field: string
 
   constructor(field: string, value: unknown, rule: string) {
-    super('E_CACHE_INVALID_TTL', `Invalid ${field} ${describe(value)}: ${rule}`)
+    super('E_CACHE_INVALID_TTL', `Invalid ${field} ${describeValue(value)}: ${rule}`)
     this.field = field
   }
 }
@@ -55,7 +57,11 @@ export class InvalidOptionError extends CacheError {
   readonly option: string
 
   constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
-    super('E_CACHE_INVALID_OPTION', `Invalid option ${option} ${describe(value)}: ${rule}`, options)
+    super(
+      'E_CACHE_INVALID_OPTION',
+      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      options,
+    )
     this.option = option
   }
 }
@@ -88,12 +94,3 @@ export const errors = {
   CacheClosedError,
   CorruptEntryError,
 } as const
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  return `(${typeof value})`
-}

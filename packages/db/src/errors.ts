@@ -1,3 +1,5 @@
+import { describeValue } from '@bi-perf/internal'
+
 /**
  * Base class of every error @bi-perf/db throws. Match on `code`, which is stable across versions;
  * messages may improve.
@@ -19,7 +21,11 @@ export class InvalidOptionError extends DbError {
   readonly option: string
 
   constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
-    super('E_DB_INVALID_OPTION', `Invalid option ${option} ${describe(value)}: ${rule}`, options)
+    super(
+      'E_DB_INVALID_OPTION',
+      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      options,
+    )
     this.option = option
   }
 }
@@ -31,7 +37,7 @@ export class InvalidDurationError extends DbError {
   readonly field: string
 
   constructor(field: string, value: unknown, rule: string) {
-    super('E_DB_INVALID_DURATION', `Invalid ${field} ${describe(value)}: ${rule}`)
+    super('E_DB_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`)
     this.field = field
   }
 }
@@ -43,7 +49,7 @@ export class InvalidArgumentError extends DbError {
   readonly argument: string
 
   constructor(argument: string, value: unknown, rule: string) {
-    super('E_DB_INVALID_ARGUMENT', `Invalid ${argument} ${describe(value)}: ${rule}`)
+    super('E_DB_INVALID_ARGUMENT', `Invalid ${argument} ${describeValue(value)}: ${rule}`)
     this.argument = argument
   }
 }
@@ -214,14 +220,4 @@ export const errors = {
 function shorten(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim()
   return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  if (Array.isArray(value)) return `(array of ${value.length})`
-  return `(${typeof value})`
 }

@@ -1,3 +1,5 @@
+import { describeValue } from '@bi-perf/internal'
+
 /**
  * Base class of every error @bi-perf/memory throws or reports. Match on `code`, which is stable
  * across versions; messages may improve.
@@ -24,7 +26,7 @@ export class InvalidOptionError extends MemoryError {
   constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MEMORY_INVALID_OPTION',
-      `Invalid option ${option} ${describe(value)}: ${rule}`,
+      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
       options,
     )
     this.option = option
@@ -40,7 +42,7 @@ export class InvalidArgumentError extends MemoryError {
   constructor(argument: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MEMORY_INVALID_ARGUMENT',
-      `Invalid argument ${argument} ${describe(value)}: ${rule}`,
+      `Invalid argument ${argument} ${describeValue(value)}: ${rule}`,
       options,
     )
     this.argument = argument
@@ -104,7 +106,7 @@ export class ForeignObjectError extends MemoryError {
   constructor(pool: string, value: unknown) {
     super(
       'E_MEMORY_POOL_FOREIGN_OBJECT',
-      `Pool "${pool}": cannot release ${describe(value)}, which this pool did not create`,
+      `Pool "${pool}": cannot release ${describeValue(value)}, which this pool did not create`,
     )
     this.pool = pool
   }
@@ -165,13 +167,3 @@ export const errors = {
   SnapshotInProgressError,
   SnapshotError,
 } as const
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  if (typeof value === 'bigint') return `${value}n`
-  return `(${typeof value})`
-}

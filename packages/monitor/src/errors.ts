@@ -1,3 +1,5 @@
+import { describeValue } from '@bi-perf/internal'
+
 /**
  * Base class of every error @bi-perf/monitor throws. Match on `code`, which is stable across
  * versions; messages may improve.
@@ -21,7 +23,7 @@ export class InvalidOptionError extends MonitorError {
   constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MONITOR_INVALID_OPTION',
-      `Invalid option ${option} ${describe(value)}: ${rule}`,
+      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
       options,
     )
     this.option = option
@@ -35,7 +37,7 @@ export class InvalidDurationError extends MonitorError {
   readonly field: string
 
   constructor(field: string, value: unknown, rule: string) {
-    super('E_MONITOR_INVALID_DURATION', `Invalid ${field} ${describe(value)}: ${rule}`)
+    super('E_MONITOR_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`)
     this.field = field
   }
 }
@@ -50,7 +52,7 @@ export class UnknownMetricError extends MonitorError {
     const shown = known.length > 12 ? `${known.slice(0, 12).join(', ')}…` : known.join(', ')
     super(
       'E_MONITOR_UNKNOWN_METRIC',
-      `Unknown metric ${describe(metric)}: expected one of ${shown || '(none recorded yet)'}`,
+      `Unknown metric ${describeValue(metric)}: expected one of ${shown || '(none recorded yet)'}`,
     )
     this.metric = String(metric)
   }
@@ -106,12 +108,3 @@ export const errors = {
   MissingPeerError,
   AlreadyRegisteredError,
 } as const
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  return `(${typeof value})`
-}

@@ -1,3 +1,5 @@
+import { describeValue } from '@bi-perf/internal'
+
 /**
  * Base class of every error @bi-perf/tasks throws. Match on `code`, which is stable across
  * versions; messages may improve.
@@ -19,7 +21,11 @@ export class InvalidOptionError extends TaskError {
   readonly option: string
 
   constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
-    super('E_TASKS_INVALID_OPTION', `Invalid option ${option} ${describe(value)}: ${rule}`, options)
+    super(
+      'E_TASKS_INVALID_OPTION',
+      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      options,
+    )
     this.option = option
   }
 }
@@ -31,7 +37,7 @@ export class InvalidDurationError extends TaskError {
   readonly field: string
 
   constructor(field: string, value: unknown, rule: string) {
-    super('E_TASKS_INVALID_DURATION', `Invalid ${field} ${describe(value)}: ${rule}`)
+    super('E_TASKS_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`)
     this.field = field
   }
 }
@@ -43,7 +49,7 @@ export class InvalidArgumentError extends TaskError {
   readonly argument: string
 
   constructor(argument: string, value: unknown, rule: string) {
-    super('E_TASKS_INVALID_ARGUMENT', `Invalid ${argument} ${describe(value)}: ${rule}`)
+    super('E_TASKS_INVALID_ARGUMENT', `Invalid ${argument} ${describeValue(value)}: ${rule}`)
     this.argument = argument
   }
 }
@@ -130,12 +136,3 @@ export const errors = {
   ShutdownError,
   TaskQueueClosedError,
 } as const
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  return `(${typeof value})`
-}
