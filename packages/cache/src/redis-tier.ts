@@ -49,10 +49,6 @@ export class RedisTier {
     this.#breaker.onClose(listener)
   }
 
-  get connected(): boolean {
-    return this.client.status === 'ready'
-  }
-
   /** The hot path of every L2 read: one promise, no wrapping async frames. */
   get(key: string): Promise<Maybe<Buffer | null>> {
     if (!this.#admit()) return SKIPPED
