@@ -5,12 +5,13 @@ import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
 import type { ResolvedOptions } from './options.js'
 import { PendingInvalidations } from './pending-invalidations.js'
+import { resolveReconfiguration } from './reconfiguration.js'
 import { openConnection } from './redis-connection.js'
 import { RedisTier, UNAVAILABLE, type Maybe } from './redis-tier.js'
 import { serialize } from './serializer.js'
 import { SingleFlight } from './single-flight.js'
 import { decodeEntry, encodeEntry, type EntryTimes } from './stored-entry.js'
-import type { CacheStats, Loader } from './types.js'
+import type { CacheReconfiguration, CacheSettings, CacheStats, Loader } from './types.js'
 
 /** After a failed background refresh, stale callers wait this long before the next attempt. */
 const REFRESH_RETRY_MS = 1_000
@@ -250,6 +251,38 @@ export class CacheEngine {
         compressed: c.compressed,
         bytesSaved: c.bytesSaved,
       },
+    }
+  }
+
+  /**
+   * Validates every change first, then applies them all; nothing async happens in between, so
+   * no call sees a mix of old and new settings. TTLs, grace, jitter and compression are read on
+   * every write, so updating the live options is enough; the in-process tier is rebuilt.
+   */
+  configure(changes: CacheReconfiguration): CacheSettings {
+    this.#assertOpen()
+    const next = resolveReconfiguration(changes, this.options)
+    const options = this.options
+    options.defaults.ttl = next.defaults.ttl
+    options.defaults.grace = next.defaults.grace
+    options.ttlJitter = next.ttlJitter
+    options.compression.codec = next.compression.codec
+    options.compression.threshold = next.compression.threshold
+    this.#memory.resize(next.l1.maxEntries, next.l1.maxBytes)
+    options.l1.maxEntries = next.l1.maxEntries
+    options.l1.maxBytes = next.l1.maxBytes
+    return this.settings()
+  }
+
+  settings(): CacheSettings {
+    const { defaults, ttlJitter, l1, compression, commandTimeout } = this.options
+    return {
+      ttlMs: defaults.ttl,
+      ttlJitter,
+      graceMs: defaults.grace,
+      l1: { ...l1 },
+      compression: { ...compression },
+      commandTimeoutMs: commandTimeout,
     }
   }
 

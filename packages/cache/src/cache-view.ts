@@ -2,10 +2,12 @@ import type { CacheEngine, WritePolicy } from './cache-engine.js'
 import { parseDuration } from './duration.js'
 import { InvalidKeyError, InvalidOptionError } from './errors.js'
 import { escapeGlob } from './glob.js'
-import type { NamespaceDefaults } from './options.js'
+import type { NamespaceOverrides } from './options.js'
 import type {
   Cache,
   CacheEntryInput,
+  CacheReconfiguration,
+  CacheSettings,
   CacheStats,
   GetOrSetOptions,
   Loader,
@@ -19,12 +21,12 @@ import type {
 export class CacheView implements Cache {
   readonly #engine: CacheEngine
   readonly #keyPrefix: string
-  readonly #defaults: NamespaceDefaults
+  readonly #overrides: NamespaceOverrides | undefined
 
   constructor(engine: CacheEngine, path: string) {
     this.#engine = engine
     this.#keyPrefix = path ? `${path}:` : ''
-    this.#defaults = engine.options.namespaces.get(path) ?? engine.options.defaults
+    this.#overrides = engine.options.namespaces.get(path)
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {
@@ -99,6 +101,14 @@ export class CacheView implements Cache {
     return this.#engine.stats()
   }
 
+  configure(changes: CacheReconfiguration): CacheSettings {
+    return this.#engine.configure(changes)
+  }
+
+  settings(): CacheSettings {
+    return this.#engine.settings()
+  }
+
   close(): Promise<void> {
     return this.#engine.close()
   }
@@ -114,11 +124,16 @@ export class CacheView implements Cache {
   }
 
   #policy(options: GetOrSetOptions | undefined): WritePolicy {
+    // Cache-wide defaults are read on every write: configure() may have changed them.
+    const defaults = this.#engine.options.defaults
     return {
-      ttl: options?.ttl === undefined ? this.#defaults.ttl : parseDuration('ttl', options.ttl),
+      ttl:
+        options?.ttl === undefined
+          ? (this.#overrides?.ttl ?? defaults.ttl)
+          : parseDuration('ttl', options.ttl),
       grace:
         options?.grace === undefined
-          ? this.#defaults.grace
+          ? (this.#overrides?.grace ?? defaults.grace)
           : parseDuration('grace', options.grace, { allowZero: true }),
       tags: options?.tags === undefined ? undefined : validateTags(options.tags),
     }

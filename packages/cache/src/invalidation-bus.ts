@@ -73,6 +73,11 @@ export class InvalidationBus {
   /** Sends what is queued, then stops listening. */
   async close() {
     await this.#flushKeys()
+    // QUIT on a client that is not connected would wait for a reconnect that may never come.
+    if (this.#subscriber.status !== 'ready') {
+      this.#subscriber.disconnect()
+      return
+    }
     try {
       await this.#subscriber.quit()
     } catch {

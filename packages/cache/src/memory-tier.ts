@@ -32,21 +32,47 @@ export interface MemoryTierOptions {
  */
 export class MemoryTier {
   readonly counters = { hits: 0, misses: 0, sets: 0, deletes: 0, evictions: 0 }
-  readonly #lru: LRUCache<string, MemoryEntry>
+  #lru: LRUCache<string, MemoryEntry>
   readonly #tagIndex = new Map<string, Set<string>>()
   readonly #mode: ValueMode
+  readonly #enabled: boolean
+  #maxBytes: number
 
-  constructor(readonly options: MemoryTierOptions) {
+  constructor(options: MemoryTierOptions) {
     this.#mode = options.values
-    this.#lru = new LRUCache<string, MemoryEntry>({
-      max: options.maxEntries,
-      maxSize: options.maxBytes,
-      sizeCalculation: (entry) => Math.max(1, entry.size),
-      dispose: (entry, key, reason) => {
+    this.#enabled = options.enabled
+    this.#maxBytes = options.maxBytes
+    this.#lru = this.#createLru(options.maxEntries, options.maxBytes)
+  }
+
+  /**
+   * Changes the bounds. lru-cache fixes `max` and `maxSize` at construction, so the entries move
+   * to a new LRU with the new bounds, least recently used first: when they no longer fit, the
+   * least recently used ones go (counted as evictions) and the rest keep their order and their
+   * remaining time to live. Synchronous, so no other call sees a half-moved tier.
+   */
+  resize(maxEntries: number, maxBytes: number) {
+    if (maxEntries === this.#lru.max && maxBytes === this.#maxBytes) return
+    const previous = this.#lru
+    // Expired entries leave through dispose (untagged, not counted as evictions), not the move.
+    previous.purgeStale()
+    const next = this.#createLru(maxEntries, maxBytes)
+    this.#maxBytes = maxBytes
+    const now = Date.now()
+    for (const key of previous.rkeys()) {
+      const entry = previous.peek(key, { allowStale: true })
+      if (entry === undefined) continue
+      const ttl = Math.ceil(entry.staleUntil - now)
+      if (ttl <= 0 || entry.size > maxBytes) {
+        // lru-cache would refuse these silently; they leave the tier (and the tag index) here.
         if (entry.tags) this.#untag(key, entry.tags)
-        if (reason === 'evict') this.counters.evictions++
-      },
-    })
+        if (ttl > 0) this.counters.evictions++
+        continue
+      }
+      next.set(key, entry, { ttl })
+    }
+    // The old LRU is dropped without clear(): its dispose would untag the keys that moved.
+    this.#lru = next
   }
 
   /** The entry while it may still be served (fresh or within grace), without counting a lookup. */
@@ -66,7 +92,7 @@ export class MemoryTier {
     times: EntryTimes,
     tags?: readonly string[],
   ): MemoryEntry {
-    const keep = this.options.enabled && times.staleUntil > Date.now()
+    const keep = this.#enabled && times.staleUntil > Date.now()
     let kept: unknown
     let keptPayload: Buffer | undefined
     let size = payload.length
@@ -89,7 +115,7 @@ export class MemoryTier {
       tags: tags && tags.length > 0 ? tags : undefined,
       refreshAfter: 0,
     }
-    if (!keep || entry.size > this.options.maxBytes) return entry
+    if (!keep || entry.size > this.#maxBytes) return entry
     this.#lru.set(key, entry, { ttl: Math.ceil(times.staleUntil - Date.now()) })
     if (entry.tags) for (const tag of entry.tags) this.#tagged(tag).add(key)
     this.counters.sets++
@@ -154,6 +180,18 @@ export class MemoryTier {
 
   get bytes(): number {
     return this.#lru.calculatedSize
+  }
+
+  #createLru(maxEntries: number, maxBytes: number): LRUCache<string, MemoryEntry> {
+    return new LRUCache<string, MemoryEntry>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.size),
+      dispose: (entry, key, reason) => {
+        if (entry.tags) this.#untag(key, entry.tags)
+        if (reason === 'evict') this.counters.evictions++
+      },
+    })
   }
 
   #tagged(tag: string): Set<string> {

@@ -24,8 +24,10 @@ describe('options', () => {
       ttl: '10m',
       namespaces: { dashboard: { ttl: '30s' }, ai: {} },
     })
-    expect(resolved.namespaces.get('dashboard')).toEqual({ ttl: 30_000, grace: 0 })
-    expect(resolved.namespaces.get('ai')).toEqual({ ttl: 600_000, grace: 0 })
+    expect(resolved.defaults).toEqual({ ttl: 600_000, grace: 0 })
+    expect(resolved.namespaces.get('dashboard')).toEqual({ ttl: 30_000 })
+    // Unset fields follow the cache-wide default, which configure() may change later.
+    expect(resolved.namespaces.get('ai')).toEqual({})
   })
 
   it.each([

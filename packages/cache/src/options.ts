@@ -27,13 +27,22 @@ export interface NamespaceDefaults {
   grace: number
 }
 
-/** {@link CacheOptions} validated, with every default applied. */
+/**
+ * What a namespace sets itself; an absent field follows the cache-wide default, so a later
+ * `configure({ ttl })` reaches namespaces that never set their own.
+ */
+export type NamespaceOverrides = Partial<NamespaceDefaults>
+
+/**
+ * {@link CacheOptions} validated, with every default applied. The object is the cache's live
+ * settings: `configure()` updates `defaults`, `ttlJitter`, `l1` bounds and `compression` in place.
+ */
 export interface ResolvedOptions {
   redis: string | RedisClient | undefined
   prefix: string
   defaults: NamespaceDefaults
   ttlJitter: number
-  namespaces: Map<string, NamespaceDefaults>
+  namespaces: Map<string, NamespaceOverrides>
   l1: { enabled: boolean; maxEntries: number; maxBytes: number; values: ValueMode }
   compression: { codec: CompressionCodec; threshold: number }
   commandTimeout: number
@@ -43,7 +52,8 @@ export interface ResolvedOptions {
   maxPendingInvalidations: number
 }
 
-const CODECS: readonly CompressionCodec[] = ['lz4', 'gzip', 'none']
+/** The codecs `compression.codec` accepts. */
+export const CODECS: readonly CompressionCodec[] = ['lz4', 'gzip', 'none']
 const VALUE_MODES: readonly ValueMode[] = ['frozen', 'copied', 'shared']
 
 /** Validates options once, at creation, and fills in the defaults. */
@@ -69,18 +79,18 @@ export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
     ttl: parseDuration('ttl', options.ttl ?? DEFAULTS.ttl),
     grace: parseDuration('grace', options.grace ?? DEFAULTS.grace, { allowZero: true }),
   }
-  const namespaces = new Map<string, NamespaceDefaults>()
+  const namespaces = new Map<string, NamespaceOverrides>()
   for (const [name, settings] of Object.entries(options.namespaces ?? {})) {
-    namespaces.set(name, {
-      ttl:
-        settings.ttl === undefined
-          ? defaults.ttl
-          : parseDuration(`namespaces.${name}.ttl`, settings.ttl),
-      grace:
-        settings.grace === undefined
-          ? defaults.grace
-          : parseDuration(`namespaces.${name}.grace`, settings.grace, { allowZero: true }),
-    })
+    const overrides: NamespaceOverrides = {}
+    if (settings.ttl !== undefined) {
+      overrides.ttl = parseDuration(`namespaces.${name}.ttl`, settings.ttl)
+    }
+    if (settings.grace !== undefined) {
+      overrides.grace = parseDuration(`namespaces.${name}.grace`, settings.grace, {
+        allowZero: true,
+      })
+    }
+    namespaces.set(name, overrides)
   }
   const codec = options.compression?.codec ?? DEFAULTS.codec
   if (!CODECS.includes(codec)) {
@@ -133,7 +143,8 @@ export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
   }
 }
 
-function count(option: string, value: number, { allowZero = false } = {}): number {
+/** A safe integer, positive (or non-negative with `allowZero`), or an `InvalidOptionError`. */
+export function count(option: string, value: number, { allowZero = false } = {}): number {
   if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !allowZero)) {
     throw new InvalidOptionError(
       option,
@@ -144,7 +155,8 @@ function count(option: string, value: number, { allowZero = false } = {}): numbe
   return value
 }
 
-function fraction(option: string, value: number): number {
+/** A number in [0, 1), or an `InvalidOptionError`. */
+export function fraction(option: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
     throw new InvalidOptionError(
       option,

@@ -179,6 +179,11 @@ export class RedisTier {
   }
 
   async close() {
+    // QUIT on a client that is not connected would wait for a reconnect that may never come.
+    if (this.client.status !== 'ready') {
+      this.client.disconnect()
+      return
+    }
     try {
       await this.client.quit()
     } catch {

@@ -115,6 +115,74 @@ export interface CacheOptions {
   maxPendingInvalidations?: number
 }
 
+/**
+ * Settings `cache.configure()` changes while the cache runs. Every field is optional; an omitted
+ * field keeps its current value. The rules are those of {@link CacheOptions}.
+ */
+export interface CacheReconfiguration {
+  /**
+   * Default time to live of later writes; entries already stored keep their expiry. Namespaces
+   * created with their own `ttl` keep it.
+   * @default the current value
+   */
+  ttl?: Duration
+  /**
+   * Spread of the TTLs of later writes, a fraction from 0 up to but excluding 1.
+   * @default the current value
+   */
+  ttlJitter?: number
+  /**
+   * Default grace of later `getOrSet` writes; namespaces created with their own `grace` keep it.
+   * @default the current value
+   */
+  grace?: Duration
+  /** Bounds of the in-process tier. */
+  l1?: {
+    /**
+     * Entry bound. Lowering it below the current content evicts least-recently-used entries at
+     * once (counted in `stats().l1.evictions`); raising it keeps every entry.
+     * @default the current value
+     */
+    maxEntries?: number
+    /**
+     * Byte bound, with the same eviction rule as `maxEntries`.
+     * @default the current value
+     */
+    maxBytes?: number
+  }
+  /** Compression of later writes to Redis; values already stored still decode. */
+  compression?: {
+    /** @default the current value */
+    codec?: CompressionCodec
+    /** @default the current value */
+    threshold?: number
+  }
+}
+
+/** The settings in force, as `cache.settings()` and `cache.configure()` report them. */
+export interface CacheSettings {
+  /** Default time to live, in milliseconds. */
+  ttlMs: number
+  /** Spread of TTLs as a fraction (`0.1` is ±10 %). */
+  ttlJitter: number
+  /** Default grace of `getOrSet`, in milliseconds. */
+  graceMs: number
+  l1: {
+    enabled: boolean
+    maxEntries: number
+    /** Bound on the estimated memory of all entries, in bytes. */
+    maxBytes: number
+    values: ValueMode
+  }
+  compression: {
+    codec: CompressionCodec
+    /** Values whose serialized size is above this many bytes are compressed. */
+    threshold: number
+  }
+  /** Timeout of every Redis command, in milliseconds. */
+  commandTimeoutMs: number
+}
+
 /** Options of `set` and `mset` entries. */
 export interface SetOptions {
   /** Time to live; defaults to the namespace's or the cache's `ttl`. */
@@ -241,6 +309,20 @@ export interface Cache {
   /** A view whose keys live under `<name>:` with the namespace's TTL defaults. */
   namespace(name: string): Cache
   stats(): CacheStats
+  /**
+   * Changes TTL, jitter, grace, the in-process bounds or compression while the cache runs, and
+   * returns the settings now in force. Settings are cache-wide: a namespace changes its root
+   * cache. Everything is validated first, with the rules and errors of `createCache`
+   * (`InvalidOptionError`, `InvalidDurationError`); a call that throws changes nothing. New TTLs,
+   * grace and compression apply to later writes; lowered L1 bounds evict at once.
+   *
+   * @example
+   * const settings = cache.configure({ ttl: '5m', l1: { maxBytes: 32 * 1024 * 1024 } })
+   * console.log(settings.l1.maxBytes, cache.stats().l1.evictions)
+   */
+  configure(changes: CacheReconfiguration): CacheSettings
+  /** The settings in force (cache-wide; a namespace reports its root cache's). */
+  settings(): CacheSettings
   /** Ends timers and connections. Idempotent. */
   close(): Promise<void>
 }

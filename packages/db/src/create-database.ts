@@ -18,8 +18,9 @@ import { PgSource } from './pg-source.js'
 import { PgliteSource } from './pglite-source.js'
 import { QueryCache } from './query-cache.js'
 import { QueryRecorder } from './query-recorder.js'
+import { resolveReconfiguration } from './reconfiguration.js'
 import { TrackingDriver, type Runtime } from './tracked-connection.js'
-import type { Database, DatabaseOptions, HealthReport } from './types.js'
+import type { Database, DatabaseOptions, DatabaseSettings, HealthReport } from './types.js'
 
 /**
  * Creates a database: a typed Kysely over a node-postgres pool (or, without `url`, an embedded
@@ -73,6 +74,23 @@ export function createDatabase<DB>(options: DatabaseOptions = {}): Database<DB> 
 
   const open = () => {
     if (closed) throw new DatabaseClosedError()
+  }
+
+  const settings = (): DatabaseSettings => {
+    const { pool } = resolved
+    const pglite = backend === 'pglite'
+    return {
+      backend,
+      pool: {
+        max: pglite ? 1 : pool.max,
+        min: pglite ? 1 : pool.min,
+        idleTimeoutMs: pool.idleTimeoutMs,
+        connectionTimeoutMs: pool.connectionTimeoutMs,
+        statementTimeoutMs: pglite ? 0 : pool.statementTimeoutMs,
+      },
+      cacheTtlMs: resolved.cacheTtlMs,
+      slowQueryMs: resolved.slowQueryMs,
+    }
   }
 
   return {
@@ -130,6 +148,19 @@ export function createDatabase<DB>(options: DatabaseOptions = {}): Database<DB> 
         transactions: { ...runtime.transactions },
       }
     },
+    configure(changes) {
+      open()
+      const next = resolveReconfiguration(changes, resolved)
+      // Validated above; from here on nothing throws. The recorder, the sources and health()
+      // read these shared options on every use.
+      Object.assign(resolved.pool, next.pool)
+      resolved.cacheTtlMs = next.cacheTtlMs
+      resolved.slowQueryMs = next.slowQueryMs
+      cache.defaultTtlMs = next.cacheTtlMs
+      source.reconfigure()
+      return settings()
+    },
+    settings,
     async health(healthOptions = {}): Promise<HealthReport> {
       open()
       const timeoutMs = parseDuration('timeout', healthOptions.timeout ?? '5s')

@@ -42,7 +42,11 @@ export const DEFAULTS = {
   memoryStoreEntries: 1000,
 } as const
 
-/** {@link DatabaseOptions} validated, with every default applied. */
+/**
+ * {@link DatabaseOptions} validated, with every default applied. The object is the database's
+ * live settings, shared by the pool, the recorder and `health()`: `configure()` updates the
+ * `pool` limits, `cacheTtlMs` and `slowQueryMs` in place.
+ */
 export interface ResolvedOptions {
   url: string | undefined
   dataDir: string | undefined
@@ -115,14 +119,7 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
       'expected an object with get, set and invalidateTags',
     )
   }
-  const slowQueryMs = options.slowQueryMs ?? DEFAULTS.slowQueryMs
-  if (typeof slowQueryMs !== 'number' || !(slowQueryMs >= 0) || !Number.isFinite(slowQueryMs)) {
-    throw new InvalidOptionError(
-      'slowQueryMs',
-      slowQueryMs,
-      'must be a non-negative number of milliseconds',
-    )
-  }
+  const slowQueryMs = checkSlowQueryMs(options.slowQueryMs ?? DEFAULTS.slowQueryMs)
   return {
     url: options.url,
     dataDir: options.dataDir,
@@ -199,7 +196,20 @@ function scopes(value: Record<string, string> | undefined): Map<string, string> 
   return new Map(Object.entries(value))
 }
 
-function count(option: string, value: number, { allowZero = false } = {}): number {
+/** A finite, non-negative number of milliseconds, or an `InvalidOptionError`. */
+export function checkSlowQueryMs(value: number): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new InvalidOptionError(
+      'slowQueryMs',
+      value,
+      'must be a non-negative number of milliseconds',
+    )
+  }
+  return value
+}
+
+/** A safe integer, positive (or non-negative with `allowZero`), or an `InvalidOptionError`. */
+export function count(option: string, value: number, { allowZero = false } = {}): number {
   if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !allowZero)) {
     throw new InvalidOptionError(
       option,

@@ -8,6 +8,20 @@ import type { PoolStats } from './types.js'
 // pg-pool's message when a checkout waited `connectionTimeoutMillis` for a free client.
 const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect'
 
+/**
+ * Hands waiting callers the room a raised `max` made. pg-pool only looks at its queue when a
+ * client is released or fails to connect (its private `_pulseQueue`), so without this, waiters
+ * would sit until some unrelated release. One pulse serves at most one waiter (opening a client
+ * for it while below `max`) and does nothing once the pool is full, so pulse once per waiter.
+ * The one place that touches pg-pool internals (checked in pg-pool 3.x); absent, waiters are
+ * served on the next release as before.
+ */
+function serveWaiters(pool: pg.Pool) {
+  const internals = pool as unknown as { _pulseQueue?: () => void }
+  if (typeof internals._pulseQueue !== 'function') return
+  for (let waiting = pool.waitingCount; waiting > 0; waiting--) internals._pulseQueue.call(pool)
+}
+
 /** One pooled pg client. */
 export class PgBackend implements Backend {
   broken = false
@@ -90,7 +104,26 @@ export class PgSource implements ConnectionSource {
 
   release(backend: Backend) {
     const { client, broken } = backend as PgBackend
-    client.release(broken ? true : undefined)
+    // pg-pool keeps every released client; after configure() lowered max, the ones above it
+    // close here as they come back instead of waiting for their idle timeout.
+    const surplus = this.pool.totalCount > this.options.pool.max
+    client.release(broken || surplus ? true : undefined)
+  }
+
+  /**
+   * Applies the pool limits of the shared options to the running pool. pg-pool reads
+   * `options.max`, `min`, `idleTimeoutMillis` and `connectionTimeoutMillis` each time it decides,
+   * so updating them is live; callers already waiting are then served if there is room.
+   */
+  reconfigure() {
+    const { pool } = this.options
+    Object.assign(this.pool.options, {
+      max: pool.max,
+      min: pool.min,
+      idleTimeoutMillis: pool.idleTimeoutMs,
+      connectionTimeoutMillis: pool.connectionTimeoutMs,
+    })
+    if (this.pool.waitingCount > 0 && !this.pool.ending) serveWaiters(this.pool)
   }
 
   /** Cancels a backend's running statement from a separate, unpooled session. */

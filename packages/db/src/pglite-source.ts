@@ -121,6 +121,12 @@ export class PgliteSource implements ConnectionSource {
     next.resolve(this.#backend!)
   }
 
+  /**
+   * Nothing to apply: PGlite is one session whatever `pool.max` and `pool.min` say, and the
+   * connection timeout is read from the options on every `acquire()`.
+   */
+  reconfigure() {}
+
   stats(): PoolStats {
     const open = this.#backend === undefined ? 0 : 1
     return this.metrics.stats({

@@ -47,7 +47,8 @@ export class QueryCache {
 
   constructor(
     private readonly store: CacheStore,
-    private readonly defaultTtlMs: number,
+    /** TTL of results cached without one; `configure()` changes it for later calls. */
+    public defaultTtlMs: number,
     private readonly scopes: Scopes = new Map(),
   ) {
     this.transactionMarker = {

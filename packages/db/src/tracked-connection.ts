@@ -28,6 +28,8 @@ export interface ConnectionSource {
   init(): Promise<void>
   acquire(): Promise<Backend>
   release(backend: Backend): void
+  /** The pool settings in the shared options changed (`configure()`); apply them. */
+  reconfigure(): void
   destroy(): Promise<void>
 }
 

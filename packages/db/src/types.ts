@@ -140,6 +140,57 @@ export interface DatabaseOptions {
   plugins?: KyselyPlugin[]
 }
 
+/**
+ * Settings `db.configure()` changes while the database runs. Every field is optional; an omitted
+ * field keeps its current value. The rules are those of {@link DatabaseOptions}.
+ */
+export interface DatabaseReconfiguration {
+  /**
+   * Pool settings. On PostgreSQL they apply to the running pool: a raised `max` lets waiting
+   * callers open connections at once; after a lowered `max`, connections above it close as they
+   * are released. `min` only keeps idle connections from closing (it opens none), and a new
+   * `idleTimeout` applies to connections released afterwards. On PGlite, which has exactly one
+   * connection, `max` and `min` are validated and ignored; `connectionTimeout` applies.
+   */
+  pool?: {
+    /** @default the current value */
+    max?: number
+    /** @default the current value */
+    min?: number
+    /** @default the current value */
+    idleTimeout?: Duration
+    /** @default the current value */
+    connectionTimeout?: Duration
+  }
+  /**
+   * Default time to live of later `db.cached()` results; stored results keep theirs.
+   * @default the current value
+   */
+  cacheTtl?: Duration
+  /**
+   * Slow-query threshold of later queries, in milliseconds.
+   * @default the current value
+   */
+  slowQueryMs?: number
+}
+
+/** The settings in force, as `db.settings()` and `db.configure()` report them. */
+export interface DatabaseSettings {
+  backend: 'postgres' | 'pglite'
+  /** Durations in milliseconds. On PGlite `max` and `min` are 1 and `statementTimeoutMs` is 0. */
+  pool: {
+    max: number
+    min: number
+    idleTimeoutMs: number
+    connectionTimeoutMs: number
+    /** Server-side `statement_timeout` of every connection; 0 when off. Fixed at creation. */
+    statementTimeoutMs: number
+  }
+  /** Default time to live of `db.cached()` results, in milliseconds. */
+  cacheTtlMs: number
+  slowQueryMs: number
+}
+
 /** Options of `db.cached()`. */
 export interface CachedOptions {
   /** Time to live; defaults to the database's `cacheTtl`. */
@@ -397,6 +448,19 @@ export interface Database<DB> {
   /** Invalidates cached results by tag: `tableTag(name)` for a table, or your own tags. */
   invalidate(tags: readonly string[]): Promise<void>
   stats(): DatabaseStats
+  /**
+   * Changes pool limits, the default cache TTL or the slow-query threshold while the database
+   * runs, and returns the settings now in force. Everything is validated first, with the rules
+   * and errors of `createDatabase` (`InvalidOptionError`, `InvalidDurationError`); a call that
+   * throws changes nothing. See {@link DatabaseReconfiguration} for when each change takes effect.
+   *
+   * @example
+   * const settings = db.configure({ pool: { max: 20 }, cacheTtl: '5m' })
+   * console.log(settings.pool.max, db.stats().pool.max) // 20 20
+   */
+  configure(changes: DatabaseReconfiguration): DatabaseSettings
+  /** The settings in force. */
+  settings(): DatabaseSettings
   health(options?: { timeout?: Duration }): Promise<HealthReport>
   /** Idempotent: closes the pool (or PGlite); later calls fail with `DatabaseClosedError`. */
   close(): Promise<void>

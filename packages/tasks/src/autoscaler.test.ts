@@ -131,4 +131,24 @@ describe('Autoscaler', () => {
     scaler.stop()
     expect(await scaler.tick()).toBeUndefined()
   })
+
+  it('decides within bounds moved by setBounds on its next tick', async () => {
+    const scaler = new Autoscaler(
+      { ...policy, min: 1, max: 2, cooldown: 0, interval: 60_000 },
+      {
+        read: () => Promise.resolve({ backlog: 100, oldestWaitMs: 0, active: 1, current: 1 }),
+        apply: () => {},
+        onError: (error) => {
+          throw error
+        },
+      },
+    )
+    scaler.start()
+    expect(scaler.running).toBe(true)
+    expect(await scaler.tick()).toMatchObject({ to: 2 })
+    scaler.setBounds(1, 8)
+    expect(await scaler.tick()).toMatchObject({ to: 4, reason: 'backlog' })
+    scaler.stop()
+    expect(scaler.running).toBe(false)
+  })
 })

@@ -119,6 +119,17 @@ export class Autoscaler {
     this.#timer = undefined
   }
 
+  /** Whether the timer runs. */
+  get running(): boolean {
+    return this.#timer !== undefined
+  }
+
+  /** Moves the range it decides within (`configure()`); the next tick uses it. */
+  setBounds(min: number, max: number) {
+    this.policy.min = min
+    this.policy.max = max
+  }
+
   /** One look at the queue; exposed so tests can drive it without waiting for the timer. */
   async tick(): Promise<ScaleDecision | undefined> {
     if (this.#busy) return undefined

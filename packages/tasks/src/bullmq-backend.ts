@@ -155,7 +155,11 @@ export class BullMqBackend implements Backend {
   }
 
   setConcurrency(concurrency: number) {
-    if (this.#worker) this.#worker.concurrency = concurrency
+    const worker = this.#worker
+    if (!worker) return
+    const raised = concurrency > worker.concurrency
+    worker.concurrency = concurrency
+    if (raised) wakeMainLoop(worker)
   }
 
   async counts(): Promise<TaskCounts> {
@@ -248,4 +252,19 @@ function readyAt(job: Job): number {
 function firstLine(stack: string): string {
   const line = stack.split('\n', 1)[0] ?? ''
   return line.replace(/^\w*Error: /, '')
+}
+
+/**
+ * Makes a raised concurrency take effect at once. BullMQ's worker loop, once it runs
+ * `concurrency` jobs, waits for one of them to settle before it looks at `concurrency` again, so
+ * a raise would wait for the slowest running job. A settled item added to the loop's internal
+ * queue wakes it, and it fetches up to the new limit; BullMQ's own `resume()` does the same. The
+ * one place that touches BullMQ internals (checked in bullmq 6.7); without them, the raise
+ * applies when the next job settles.
+ */
+function wakeMainLoop(worker: Worker) {
+  const internals = worker as unknown as {
+    mainLoopQueue?: { add(promise: Promise<unknown>): void } | null
+  }
+  internals.mainLoopQueue?.add(Promise.resolve())
 }

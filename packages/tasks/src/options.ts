@@ -194,7 +194,11 @@ function checkRedis(redis: TaskQueueOptions['redis'], prefix: string) {
   }
 }
 
-function resolveConcurrency(value: number | { min: number; max: number }) {
+/**
+ * Validates `concurrency` (a positive integer, or `{ min, max }` of positive integers with
+ * `min <= max`) into a range, or throws an `InvalidOptionError` naming the field.
+ */
+export function resolveConcurrency(value: number | { min: number; max: number }) {
   if (typeof value === 'number') {
     const fixed = integer('concurrency', value, 1)
     return { min: fixed, max: fixed }

@@ -5,12 +5,13 @@ import { parseDuration } from './duration.js'
 import {
   HandlerDefinitionError,
   InvalidArgumentError,
+  InvalidOptionError,
   ShutdownError,
   TaskQueueClosedError,
   TaskTimeoutError,
   UnknownTaskError,
 } from './errors.js'
-import { DEFAULTS, resolveOptions, type ResolvedOptions } from './options.js'
+import { DEFAULTS, resolveConcurrency, resolveOptions, type ResolvedOptions } from './options.js'
 import type {
   CloseOptions,
   CloseResult,
@@ -21,6 +22,8 @@ import type {
   TaskHandler,
   TaskQueueEvents,
   TaskQueueOptions,
+  TaskQueueReconfiguration,
+  TaskQueueSettings,
   TaskQueueStatus,
   TaskSpec,
 } from './types.js'
@@ -48,7 +51,7 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   readonly #backendReady: Promise<Backend>
   readonly #definitions = new Map<string, Definition>()
   readonly #inFlight = new Set<InFlight>()
-  readonly #autoscaler: Autoscaler | undefined
+  #autoscaler: Autoscaler | undefined
   readonly #decisions: ScaleDecision[] = []
   // Ring buffers of this process's last finished attempts, for the averages of status().
   readonly #waits = new Float64Array(WINDOW)
@@ -58,6 +61,8 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   readonly #processed = { completed: 0, failed: 0, retried: 0 }
   #concurrency: number
   #workerStarted = false
+  /** Set once the backend runs this process's worker (after the first `define`). */
+  #workerRunning = false
   #closing: Promise<CloseResult> | undefined
 
   constructor(options: TaskQueueOptions) {
@@ -67,37 +72,45 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
     this.#backendReady = this.#openBackend()
     // A rejected open (e.g. a missing ioredis) is reported by the first call that needs it.
     this.#backendReady.catch(() => {})
-    const { concurrency, autoscale, worker } = this.#options
-    if (worker && concurrency.min < concurrency.max) {
-      const probe = autoscale.probe
-      this.#autoscaler = new Autoscaler(
-        { ...concurrency, ...autoscale },
-        {
-          read: async () => {
-            const backend = await this.#backendReady
-            const [counts, oldestWaitMs] = await Promise.all([
-              backend.counts(),
-              backend.oldestWaitMs(),
-            ])
-            return {
-              backlog: counts.waiting,
-              oldestWaitMs,
-              active: this.#inFlight.size,
-              current: this.#concurrency,
-            }
-          },
-          apply: (decision) => {
-            this.#concurrency = decision.to
-            this.#backend?.setConcurrency(decision.to)
-            this.#decisions.push(decision)
-            if (this.#decisions.length > 20) this.#decisions.shift()
-            this.emit('scaled', decision)
-          },
-          onError: (error) => this.#reportError(error),
+    if (this.#autoscaling) this.#autoscaler = this.#createAutoscaler()
+  }
+
+  /** Whether the autoscaler should run: a worker with a concurrency range. */
+  get #autoscaling(): boolean {
+    const { concurrency, worker } = this.#options
+    return worker && concurrency.min < concurrency.max
+  }
+
+  #createAutoscaler(): Autoscaler {
+    const { concurrency, autoscale } = this.#options
+    const probe = autoscale.probe
+    return new Autoscaler(
+      { ...concurrency, ...autoscale },
+      {
+        read: async () => {
+          const backend = await this.#backendReady
+          const [counts, oldestWaitMs] = await Promise.all([
+            backend.counts(),
+            backend.oldestWaitMs(),
+          ])
+          return {
+            backlog: counts.waiting,
+            oldestWaitMs,
+            active: this.#inFlight.size,
+            current: this.#concurrency,
+          }
         },
-        probe ? () => probe.sample() : undefined,
-      )
-    }
+        apply: (decision) => {
+          this.#concurrency = decision.to
+          this.#backend?.setConcurrency(decision.to)
+          this.#decisions.push(decision)
+          if (this.#decisions.length > 20) this.#decisions.shift()
+          this.emit('scaled', decision)
+        },
+        onError: (error) => this.#reportError(error),
+      },
+      probe ? () => probe.sample() : undefined,
+    )
   }
 
   async #openBackend(): Promise<Backend> {
@@ -160,7 +173,9 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
             },
             this.#concurrency,
           )
-          this.#autoscaler?.start()
+          this.#workerRunning = true
+          // configure() may have fixed the concurrency since the autoscaler was created.
+          if (this.#autoscaling) this.#autoscaler?.start()
         },
         (error: unknown) => this.#reportError(error as Error),
       )
@@ -256,11 +271,72 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
       processed: { ...this.#processed },
       concurrency: this.#concurrency,
       autoscaler: {
-        enabled: this.#autoscaler !== undefined,
+        enabled: this.#autoscaling,
         min: this.#options.worker ? this.#options.concurrency.min : 0,
         max: this.#options.worker ? this.#options.concurrency.max : 0,
         decisions: [...this.#decisions],
       },
+    }
+  }
+
+  /**
+   * Changes worker concurrency while the queue runs and returns the settings now in force. A
+   * number fixes it (the autoscaler stops); a range starts or keeps the autoscaler within it. The
+   * current concurrency is clamped into the new range at once, and a raise lets waiting tasks
+   * start at once (on BullMQ too). Validated first with the rules of `createTaskQueue`: a call
+   * that throws an `InvalidOptionError` changes nothing. A producer (`worker: false`) stores the
+   * range and reports it in `settings()`; its `status().concurrency` stays 0.
+   *
+   * @example
+   * tasks.configure({ concurrency: { min: 4, max: 32 } })
+   * const { concurrency, autoscaler } = await tasks.status() // autoscaler.enabled: true
+   */
+  configure(changes: TaskQueueReconfiguration): TaskQueueSettings {
+    this.#assertOpen()
+    if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
+      throw new InvalidOptionError('changes', changes, 'must be an object')
+    }
+    for (const key of Object.keys(changes)) {
+      if (key !== 'concurrency') {
+        throw new InvalidOptionError(
+          key,
+          (changes as Record<string, unknown>)[key],
+          'cannot be changed at run time; configure() accepts concurrency',
+        )
+      }
+    }
+    if (changes.concurrency === undefined) return this.settings()
+    const range = resolveConcurrency(changes.concurrency)
+    // Validated; from here on nothing throws.
+    this.#options.concurrency = range
+    if (!this.#options.worker) return this.settings()
+    const current = Math.min(range.max, Math.max(range.min, this.#concurrency))
+    if (current !== this.#concurrency) {
+      this.#concurrency = current
+      this.#backend?.setConcurrency(current)
+    }
+    if (this.#autoscaling) {
+      this.#autoscaler ??= this.#createAutoscaler()
+      this.#autoscaler.setBounds(range.min, range.max)
+      if (this.#workerRunning) this.#autoscaler.start()
+    } else {
+      this.#autoscaler?.stop()
+    }
+    return this.settings()
+  }
+
+  /**
+   * The settings in force: the concurrency range, the concurrency now, and whether the
+   * autoscaler runs.
+   *
+   * @example
+   * const { current, autoscale } = tasks.settings()
+   */
+  settings(): TaskQueueSettings {
+    return {
+      concurrency: { ...this.#options.concurrency },
+      current: this.#concurrency,
+      autoscale: this.#autoscaling,
     }
   }
 

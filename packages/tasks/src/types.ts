@@ -231,6 +231,27 @@ export interface TaskQueueOptions {
   stalledInterval?: Duration
 }
 
+/** Settings `tasks.configure()` changes while the queue runs. */
+export interface TaskQueueReconfiguration {
+  /**
+   * A number fixes concurrency (`min = max = n`, the autoscaler stops); a range starts or keeps
+   * the autoscaler, which then moves within it. The current concurrency is clamped into the new
+   * range at once. Same rules as {@link TaskQueueOptions.concurrency}.
+   * @default the current value
+   */
+  concurrency?: number | { min: number; max: number }
+}
+
+/** The settings in force, as `tasks.settings()` and `tasks.configure()` report them. */
+export interface TaskQueueSettings {
+  /** The configured range (`min = max` when fixed); stored even on a producer (`worker: false`). */
+  concurrency: { min: number; max: number }
+  /** The concurrency this worker runs at now; `0` for a producer. */
+  current: number
+  /** Whether the autoscaler runs: a worker with `concurrency.min < concurrency.max`. */
+  autoscale: boolean
+}
+
 /** Options of `close()`. */
 export interface CloseOptions {
   /**

@@ -1,0 +1,79 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createCache, type Cache, type CacheOptions } from '../src/index.js'
+import { serialize } from '../src/serializer.js'
+import { dropPrefix, inspector, REDIS_URL, uniquePrefix, waitFor } from './helpers.js'
+
+const redis = inspector()
+const prefix = uniquePrefix('configure')
+const opened: Cache[] = []
+
+function cache(options: CacheOptions = {}): Cache {
+  const instance = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s', ...options })
+  opened.push(instance)
+  return instance
+}
+
+async function connected(instance: Cache) {
+  await waitFor(() => instance.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
+  return instance
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((instance) => instance.close()))
+})
+
+afterAll(async () => {
+  await dropPrefix(redis, prefix)
+  await dropPrefix(redis, `${prefix}|`)
+  redis.disconnect()
+})
+
+// A value of a few hundred serialized bytes that compresses well: below the default threshold.
+const midSize = { rows: Array.from({ length: 40 }, (_, id) => ({ id, region: 'EMEA' })) }
+
+describe('configure on a Redis-backed cache', () => {
+  it('compresses the next write of a mid-size value once the threshold is lowered', async () => {
+    const writer = await connected(cache({ l1: { enabled: false } }))
+    const size = serialize('k', midSize).length
+    expect(size).toBeGreaterThan(200)
+    expect(size).toBeLessThan(writer.settings().compression.threshold)
+
+    await writer.set('before', midSize)
+    expect(writer.stats().compression.compressed).toBe(0)
+    expect((await redis.getBuffer(`${prefix}:before`))![0]).toBe(0)
+
+    const settings = writer.configure({ compression: { threshold: 100 } })
+    expect(settings.compression).toEqual({ codec: 'lz4', threshold: 100 })
+    await writer.set('after', midSize)
+
+    expect(writer.stats().compression.compressed).toBe(1)
+    expect(writer.stats().compression.bytesSaved).toBeGreaterThan(0)
+    const stored = await redis.getBuffer(`${prefix}:after`)
+    expect(stored![0]).toBe(1)
+    expect(stored!.length).toBeLessThan(size)
+    // Another instance reads both forms back from Redis.
+    const reader = await connected(cache({ l1: { enabled: false } }))
+    expect(await reader.get('after')).toEqual(midSize)
+    expect(await reader.get('before')).toEqual(midSize)
+  })
+
+  it('writes later values with a new codec while older entries still decode', async () => {
+    const writer = await connected(cache({ l1: { enabled: false }, compression: { threshold: 0 } }))
+    await writer.set('lz4', midSize)
+    writer.configure({ compression: { codec: 'gzip' } })
+    await writer.set('gzip', midSize)
+    expect((await redis.getBuffer(`${prefix}:lz4`))![0]).toBe(1)
+    expect((await redis.getBuffer(`${prefix}:gzip`))![0]).toBe(2)
+    expect(await writer.get('lz4')).toEqual(midSize)
+    expect(await writer.get('gzip')).toEqual(midSize)
+  })
+
+  it('gives later writes the new ttl in Redis', async () => {
+    const writer = await connected(cache({ ttl: '1h' }))
+    writer.configure({ ttl: '10s' })
+    await writer.set('short', 1)
+    const ttl = await redis.pttl(`${prefix}:short`)
+    expect(ttl).toBeGreaterThan(0)
+    expect(ttl).toBeLessThanOrEqual(10_000)
+  })
+})

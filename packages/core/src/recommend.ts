@@ -1,0 +1,59 @@
+import type { RecommendationRule, RuleContext } from './recommend-rule.js'
+import { cacheRules } from './rules-cache.js'
+import { dbRules } from './rules-db.js'
+import { memoryRules } from './rules-memory.js'
+import { systemRules } from './rules-system.js'
+import { tasksRules } from './rules-tasks.js'
+import type { Recommendation, RecommendationPriority } from './types.js'
+
+export type { RecommendationRule, RuleContext, RuleFinding } from './recommend-rule.js'
+
+const PRIORITY_ORDER: Readonly<Record<RecommendationPriority, number>> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+}
+
+/**
+ * The built-in rules (17): cache, database, tasks, memory and system, each speaking only from
+ * enough data (at least five points, or a minute, in the window).
+ */
+export const defaultRules: readonly RecommendationRule[] = Object.freeze([
+  ...cacheRules,
+  ...dbRules,
+  ...tasksRules,
+  ...memoryRules,
+  ...systemRules,
+])
+
+/**
+ * Runs every rule and returns their recommendations, critical first, then by id. A rule that
+ * throws is left out: one broken rule never costs the others' advice.
+ *
+ * @example
+ * const history = createMetricsHistory()
+ * // the optimizer records every few seconds: history.record(optimizer.metrics())
+ * for (const advice of recommend({ metrics: optimizer.metrics(), history, windowMs: 300_000 })) {
+ *   console.log(`[${advice.priority}] ${advice.title}: ${advice.action}`)
+ * }
+ */
+export function recommend(
+  ctx: RuleContext,
+  rules: readonly RecommendationRule[] = defaultRules,
+): Recommendation[] {
+  const recommendations: Recommendation[] = []
+  for (const rule of rules) {
+    try {
+      const recommendation = rule.evaluate(ctx)
+      if (recommendation) recommendations.push(recommendation)
+    } catch {
+      // A rule reading a figure an older component lacks must not cost the others' advice.
+    }
+  }
+  return recommendations.sort(
+    (a, b) =>
+      PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+}

@@ -1,0 +1,146 @@
+import type { CacheStats } from '@bi-perf/cache'
+import type { DatabaseStats } from '@bi-perf/db'
+import type { MemoryStats } from '@bi-perf/memory'
+import type { MonitorSnapshot } from '@bi-perf/monitor'
+import type { TaskQueueStatus } from '@bi-perf/tasks'
+
+/** The built-in optimization profiles. */
+export type ProfileName = 'balanced' | 'memory' | 'performance'
+
+/** The components an optimizer may run. */
+export type ComponentName = 'cache' | 'db' | 'tasks' | 'memory' | 'monitor'
+
+/**
+ * The values a profile sets and the recommendations reason about: what is live right now.
+ * Durations in milliseconds, sizes in bytes.
+ */
+export interface TuningValues {
+  cache: {
+    /** Default TTL. */
+    ttlMs: number
+    l1MaxEntries: number
+    l1MaxBytes: number
+    /** Values above this many serialized bytes are compressed in Redis. */
+    compressionThreshold: number
+  }
+  db: {
+    poolMax: number
+    /** Default TTL of `db.cached()` results. */
+    cacheTtlMs: number
+  }
+  tasks: {
+    concurrencyMin: number
+    concurrencyMax: number
+  }
+  memory: {
+    softLimit: number
+    hardLimit: number
+  }
+}
+
+/** Health of one component. */
+export type HealthState = 'ok' | 'degraded' | 'down'
+
+/** What `status()` says about one component. */
+export interface ComponentStatus {
+  state: HealthState
+  /** Why it is not `ok`, e.g. `Redis circuit open since 2026-11-28T23:40:00.000Z`; empty when ok. */
+  reasons: string[]
+}
+
+/**
+ * One typed object with every running component's figures, from the latest samples. A component
+ * that is disabled is absent.
+ */
+export interface OptimizerMetrics {
+  /** When this object was assembled, epoch milliseconds. */
+  at: number
+  profile: ProfileName
+  uptimeMs: number
+  /** The values live now (profile plus configuration overrides). */
+  tuning: TuningValues
+  cache?: CacheStats
+  db?: DatabaseStats
+  tasks?: TaskQueueStatus
+  memory?: MemoryStats
+  /** The monitor's latest snapshot, absent before its first sample. */
+  system?: MonitorSnapshot
+}
+
+/** How urgent a recommendation is; lists are sorted critical first. */
+export type RecommendationPriority = 'critical' | 'high' | 'medium' | 'low'
+
+/** The figures behind a recommendation. */
+export interface RecommendationEvidence {
+  /** The metric, e.g. `db.pool.waiting.p95`. */
+  metric: string
+  /** Its observed value. */
+  value: number
+  /** The threshold the rule compares it with. */
+  threshold: number
+  /** The window the value covers, e.g. `5m`, or `now` for an instant reading. */
+  window: string
+}
+
+/** One recommendation: what is wrong, the evidence, and the concrete change to make. */
+export interface Recommendation {
+  /** Stable rule id, e.g. `db.pool-waiting`. */
+  id: string
+  priority: RecommendationPriority
+  /** The component it concerns. */
+  component: ComponentName | 'system'
+  title: string
+  evidence: RecommendationEvidence
+  /** A concrete change with values, e.g. `raise database.pool.max from 10 to 20`. */
+  action: string
+}
+
+/** What `status()` returns. */
+export interface OptimizerStatus {
+  /** The worst state of any component (`ok` when none is degraded or down). */
+  state: HealthState
+  /** One entry per enabled component. */
+  components: Partial<Record<ComponentName, ComponentStatus>>
+  profile: ProfileName
+  /** Whether `start()` ran and `stop()` did not. */
+  running: boolean
+  /** ISO 8601 time of `start()`, `null` before it. */
+  startedAt: string | null
+  uptimeMs: number
+}
+
+/** One setting a profile change moved. */
+export interface SettingChange {
+  /** The configuration path, e.g. `cache.l1.maxBytes`. */
+  setting: string
+  from: number
+  to: number
+}
+
+/** What `applyProfile()` did. */
+export interface ProfileChange {
+  profile: ProfileName
+  previous: ProfileName
+  /** Settings whose live value changed (none when the profile was already active). */
+  changes: SettingChange[]
+  /** ISO 8601. */
+  appliedAt: string
+}
+
+/** What `stop()` did. */
+export interface StopResult {
+  /** Every component closed before the timeout. */
+  clean: boolean
+  /** Components that failed to close or ran past the timeout, with why. */
+  problems: { component: ComponentName; reason: string }[]
+}
+
+/** Events of an optimizer, with their listener arguments. */
+export interface OptimizerEvents {
+  /** Metrics assembled on every sample (the monitor's interval, or once a second without it). */
+  sample: [metrics: OptimizerMetrics]
+  /** A profile was applied. */
+  profile: [change: ProfileChange]
+  /** A background failure (a health check that threw, a component's error event). */
+  error: [error: Error]
+}

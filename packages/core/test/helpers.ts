@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+import type { BiPerfConfigInput } from '../src/config-schema.js'
+
+/** The shared services. A missing server fails the tests, never skips them. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/** A prefix / queue name no other run uses. */
+export function uniqueName(label: string): string {
+  return `core-${label}-${randomUUID().slice(0, 8)}`
+}
+
+/**
+ * A configuration for tests: a unique Redis prefix and queue, a fast monitor, every component
+ * on unless overridden.
+ */
+export function testConfig(overrides: BiPerfConfigInput = {}): BiPerfConfigInput {
+  const name = uniqueName('opt')
+  return {
+    ...overrides,
+    redis: { prefix: name, ...overrides.redis },
+    tasks: { queue: name, ...overrides.tasks },
+    monitor: { interval: '200ms', ...overrides.monitor },
+  }
+}
+
+/** A TCP port nothing listens on (bound, read, released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+/** Polls `check` until it returns true or the deadline passes. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

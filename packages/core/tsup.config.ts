@@ -1,0 +1,3 @@
+import { packageBuild } from '@bi-perf/build-config/tsup'
+
+export default packageBuild()
