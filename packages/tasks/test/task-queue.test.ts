@@ -80,6 +80,10 @@ describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
     expect(await tasks.retryFailed()).toBe(1)
     await waitFor(async () => (await tasks.status()).counts.failed === 0, { what: 'retry' })
     await waitFor(() => starts.length === 5, { what: 'the retried run' })
+    // The handler has started; its completion is recorded once BullMQ acknowledges it.
+    await waitFor(async () => (await tasks.status()).processed.completed === 1, {
+      what: 'the retried run to complete',
+    })
     const status = await tasks.status()
     expect(status.processed).toMatchObject({ completed: 1, failed: 1, retried: 3 })
   })
