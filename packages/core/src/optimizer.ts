@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { Cache } from '@bi-perf/cache'
 import type { Database, HealthReport } from '@bi-perf/db'
-import type { MemoryManager } from '@bi-perf/memory'
+import type { MemoryManager, MemoryStats } from '@bi-perf/memory'
 import type { Monitor } from '@bi-perf/monitor'
 import type { TaskQueue, TaskQueueStatus } from '@bi-perf/tasks'
 import { readDuration } from '@bi-perf/internal'
@@ -25,7 +25,10 @@ import type { MetricsHistory } from './metrics-history.js'
 import { toProfileName } from './profiles.js'
 import { registerOptimizerGauges } from './prometheus.js'
 import { recommend } from './recommend.js'
+import { InstanceRegistry } from './instance-registry.js'
+import { ProfileSync } from './profile-sync.js'
 import { diffTuning, tuningFor } from './tuning.js'
+import { withTimeout } from './with-timeout.js'
 import type {
   ComponentName,
   ComponentStatus,
@@ -46,6 +49,9 @@ const HEALTH_TIMEOUT_MS = 2_000
 const TASK_STATUS_TIMEOUT_MS = 2_000
 /** A leak suspicion keeps the memory component degraded for this long after the event. */
 const LEAK_MEMORY_MS = 10 * 60_000
+/** Instances beat every 5 s and count as gone after 15 s without a beat. */
+const HEARTBEAT_INTERVAL_MS = 5_000
+const HEARTBEAT_TTL_MS = 15_000
 const PRIORITY_RANK: Record<RecommendationPriority, number> = {
   critical: 0,
   high: 1,
@@ -67,8 +73,11 @@ export interface HistoryPoint {
 export class Optimizer extends EventEmitter<OptimizerEvents> {
   /** The validated configuration it was built from. */
   readonly config: BiPerfConfig
-  /** Identifies this process in status reports: `host:pid`. */
-  readonly instance = `${hostname()}:${process.pid}`
+  /**
+   * Identifies this optimizer among the instances sharing a Redis: `host:pid`, with `/2`, `/3`…
+   * for further optimizers in the same process.
+   */
+  readonly instance = instanceName()
   readonly #components: Components
   readonly #history: MetricsHistory
   #profile: ProfileName
@@ -84,6 +93,9 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   #breakerOpenSince: number | undefined
   #leakSuspectedAt: number | undefined
   #unsubscribe: (() => void)[] = []
+  #registry: InstanceRegistry | undefined
+  #memorySample: MemoryStats | undefined
+  #profileSync: ProfileSync | undefined
 
   /** @internal use {@link createOptimizer} */
   constructor(config: BiPerfConfig, components: Components, tuning: TuningValues) {
@@ -173,10 +185,14 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       this.#unsubscribe.push(() => redis.off('error', onError).off('ready', onReady))
     }
     if (redis && redis.status === 'wait') {
-      // Not awaited: a Redis that is down must neither stop nor slow the start (the cache falls
-      // back to its in-process tier, and ioredis keeps reconnecting).
-      redis.connect().catch((error: unknown) => this.#reportError(error))
+      // A Redis that is down must not stop the start (the cache falls back to its in-process
+      // tier and ioredis keeps reconnecting): wait at most connectTimeout for it.
+      const connected = redis.connect().catch((error: unknown) => this.#reportError(error))
+      await withTimeout(connected, this.config.redis.connectTimeout, 'redis connect').catch(
+        () => undefined,
+      )
     }
+    if (redis) await this.#joinInstances(redis)
     // PGlite compiles its WebAssembly on first use: warm it up so the first health check
     // measures a round trip, not the boot.
     await this.#components.db?.health({ timeout: HEALTH_TIMEOUT_MS * 5 }).catch(() => undefined)
@@ -218,6 +234,8 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       const reason = await withDeadline(close(), deadline)
       if (reason) problems.push({ component, reason })
     }
+    this.#profileSync?.stop()
+    await this.#registry?.stop()
     if (redis) redis.disconnect()
     return { clean: problems.length === 0, problems }
   }
@@ -235,7 +253,9 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     if (memory) {
       const leak =
         this.#leakSuspectedAt !== undefined && Date.now() - this.#leakSuspectedAt < LEAK_MEMORY_MS
-      components.memory = memoryStatus(memory.stats(), leak)
+      // From the last sample: a fresh stats() reads process.memoryUsage(), which costs
+      // microseconds per call — too much for a status endpoint answering thousands a second.
+      components.memory = memoryStatus(this.#memorySample ?? memory.stats(), leak)
     }
     if (monitor)
       components.monitor = monitorStatus(monitor.latest(), monitor.alerts(), monitor.running)
@@ -243,6 +263,8 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       state: worstState(Object.values(components).map((component) => component.state)),
       components,
       profile: this.#profile,
+      instance: this.instance,
+      instances: this.#registry?.alive() ?? [this.instance],
       running: this.running,
       startedAt: this.#startedAt === undefined ? null : new Date(this.#startedAt).toISOString(),
       uptimeMs: this.#uptimeMs(),
@@ -274,14 +296,22 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   applyProfile(name: string): Promise<ProfileChange> {
     // Every step is synchronous; the promise leaves room for subsystems that reconfigure
     // asynchronously, and turns a bad name into a rejection rather than a throw.
+    let change: ProfileChange
     try {
-      return Promise.resolve(this.#applyProfile(name))
+      change = this.#applyProfile(name, this.instance)
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)))
     }
+    const sync = this.#profileSync
+    if (!sync) return Promise.resolve(change)
+    // Stored and announced so every instance (and any that starts later) runs the same profile.
+    return sync.publish(change.profile).then((error) => {
+      if (error) this.#reportError(error)
+      return change
+    })
   }
 
-  #applyProfile(name: string): ProfileChange {
+  #applyProfile(name: string, origin: string): ProfileChange {
     const profile = toProfileName(name)
     if (this.#stopping) throw new OptimizerStateError('The optimizer is stopped; create a new one')
     const previous = this.#profile
@@ -303,6 +333,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       previous,
       changes: diffTuning(this.#tuning, live),
       appliedAt: new Date().toISOString(),
+      origin,
     }
     this.#profile = profile
     this.#tuning = live
@@ -372,6 +403,35 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     }
   }
 
+  /**
+   * Registers this instance's heartbeat and follows the profile the other instances run: the
+   * stored one at start, announced ones as they come.
+   */
+  async #joinInstances(redis: Redis | Cluster): Promise<void> {
+    const prefix = this.config.redis.prefix
+    this.#registry = new InstanceRegistry(redis, `${prefix}:instances`, this.instance, {
+      ttlMs: HEARTBEAT_TTL_MS,
+      intervalMs: HEARTBEAT_INTERVAL_MS,
+    })
+    this.#profileSync = new ProfileSync(
+      redis,
+      `${prefix}:profile`,
+      this.instance,
+      (profile, from) => this.#followProfile(profile, from),
+      this.config.redis.connectTimeout,
+    )
+    const [stored] = await Promise.all([this.#profileSync.start(), this.#registry.start()])
+    if (stored !== undefined && stored !== this.#profile) this.#followProfile(stored, 'stored')
+  }
+
+  #followProfile(profile: string, origin: string): void {
+    try {
+      if (profile !== this.#profile) this.#applyProfile(profile, origin)
+    } catch (error) {
+      this.#reportError(error)
+    }
+  }
+
   #sampleIntervalMs(): number {
     return this.config.monitor.enabled ? this.config.monitor.interval : SAMPLE_INTERVAL_MS
   }
@@ -429,6 +489,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
         }
       }
       const metrics = this.metrics()
+      this.#memorySample = metrics.memory
       const breaker = metrics.cache?.l2?.breaker
       if (breaker === undefined || breaker === 'closed') this.#breakerOpenSince = undefined
       else this.#breakerOpenSince ??= metrics.at
@@ -459,6 +520,14 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   }
 }
 
+let optimizersCreated = 0
+
+function instanceName(): string {
+  optimizersCreated++
+  const base = `${hostname()}:${process.pid}`
+  return optimizersCreated === 1 ? base : `${base}/${optimizersCreated}`
+}
+
 /** Resolves with `undefined` when `work` settles in time, else with why it did not. */
 async function withDeadline(work: Promise<unknown>, deadline: number): Promise<string | undefined> {
   try {
@@ -467,13 +536,4 @@ async function withDeadline(work: Promise<unknown>, deadline: number): Promise<s
   } catch (error) {
     return (error as Error).message
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)
-    timer.unref()
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }

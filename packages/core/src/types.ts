@@ -102,6 +102,13 @@ export interface OptimizerStatus {
   /** One entry per enabled component. */
   components: Partial<Record<ComponentName, ComponentStatus>>
   profile: ProfileName
+  /** This process: `host:pid`. */
+  instance: string
+  /**
+   * Every live instance sharing this Redis (heartbeats younger than 15 s), this one included;
+   * only this one without Redis.
+   */
+  instances: string[]
   /** Whether `start()` ran and `stop()` did not. */
   running: boolean
   /** ISO 8601 time of `start()`, `null` before it. */
@@ -125,6 +132,11 @@ export interface ProfileChange {
   changes: SettingChange[]
   /** ISO 8601. */
   appliedAt: string
+  /**
+   * Who asked for it: this instance's name for `applyProfile()`, another instance's when it came
+   * from there over Redis, `stored` when picked up from Redis at start.
+   */
+  origin: string
 }
 
 /** What `stop()` did. */

@@ -1,3 +1,0 @@
-import { packageBuild } from '@bi-perf/build-config/tsup'
-
-export default packageBuild({ entry: ['src/main.ts'], dts: false })
