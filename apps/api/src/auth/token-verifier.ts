@@ -1,0 +1,253 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { LRUCache } from 'lru-cache'
+import { AuthConfigError } from '../errors.js'
+import { HttpError } from '../http/errors.js'
+import type { AuthInfo, Role } from '../types.js'
+import { describeTokenFailure } from './token-failure.js'
+
+/** The auth settings the verifier reads (`config.server.auth`). */
+export interface AuthSettings {
+  /** HS256 shared secret, at least 32 characters. */
+  jwtSecret?: string
+  /** RS256 (RSA) or ES256 (P-256) public key, PEM (SPKI). */
+  jwtPublicKey?: string
+  /** URL of a JSON Web Key Set (RS256 or ES256 keys picked by `kid`). */
+  jwksUrl?: string
+  /** When set, the `iss` claim must equal it. */
+  issuer?: string
+  /** When set, the `aud` claim must contain it (or one of them). */
+  audience?: string | string[]
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in milliseconds. */
+  clockTolerance: number
+}
+
+/** Tunables of the JWKS fetch. */
+export interface JwksOptions {
+  /**
+   * Least time between two JWKS fetches: a token with an unknown `kid` refetches the set only
+   * after it, so forged kids cannot hammer the key server.
+   * @default 30_000
+   */
+  cooldown?: number
+  /**
+   * Abort a JWKS fetch after this many milliseconds (503 `E_API_UNAVAILABLE` for the caller).
+   * @default 5_000
+   */
+  timeout?: number
+  /**
+   * Refetch the set after this many milliseconds even when every kid is known.
+   * @default 600_000
+   */
+  cacheMaxAge?: number
+}
+
+/** Tunables of the verified-token cache. */
+export interface VerifiedCacheOptions {
+  /**
+   * Tokens whose verification is remembered (by their exact text, signature included), so a
+   * client sending the same token again skips the signature check. 0 turns the cache off.
+   * @default 1_000
+   */
+  maxTokens?: number
+  /**
+   * How long a verification is remembered at most; `exp` (plus the clock tolerance) still ends
+   * it earlier. Bounds how long a token stays accepted after its JWKS key was withdrawn.
+   * @default 60_000
+   */
+  maxAge?: number
+}
+
+/** Checks bearer tokens against the configured key, with one pinned algorithm. */
+export interface TokenVerifier {
+  /** The accepted algorithms: `HS256` for a secret, `RS256` or `ES256` for a key. */
+  readonly algorithms: readonly Algorithm[]
+  /** Where keys come from: `secret`, `public-key` or `jwks`. */
+  readonly keySource: 'secret' | 'public-key' | 'jwks'
+  /**
+   * Resolves to who called, or rejects with an {@link HttpError}: 401 with the reason
+   * (`token expired`, `bad signature`…), 403 for a missing role, 503 when the JWKS is unreachable.
+   */
+  verify(token: string): Promise<AuthInfo>
+}
+
+type Algorithm = 'HS256' | 'RS256' | 'ES256'
+
+const MIN_SECRET_LENGTH = 32
+const ROLES: readonly Role[] = ['viewer', 'admin']
+
+/** Which of the three key settings are set. */
+export function configuredKeySources(
+  auth: Pick<AuthSettings, 'jwtSecret' | 'jwtPublicKey' | 'jwksUrl'>,
+): string[] {
+  const sources: string[] = []
+  if (auth.jwtSecret) sources.push('server.auth.jwtSecret')
+  if (auth.jwtPublicKey) sources.push('server.auth.jwtPublicKey')
+  if (auth.jwksUrl) sources.push('server.auth.jwksUrl')
+  return sources
+}
+
+/**
+ * Builds the verifier for exactly one of `jwtSecret` (HS256), `jwtPublicKey` (RS256 for an RSA
+ * key, ES256 for a P-256 key) or `jwksUrl` (RS256/ES256 by `kid`). The algorithm is pinned to the
+ * key kind, so an HS256 token signed
+ * with an RSA public key as secret (algorithm confusion) or an `alg: none` token fails with
+ * `algorithm not allowed`. `exp` is required.
+ *
+ * @throws {AuthConfigError} none or several key settings, a short secret, an unreadable PEM key.
+ * @example
+ * const verifier = createTokenVerifier({ jwtSecret: process.env.SECRET, clockTolerance: 5000 })
+ * const who = await verifier.verify(token) // { subject, role, claims }
+ */
+export function createTokenVerifier(
+  auth: AuthSettings,
+  jwks: JwksOptions = {},
+  cache: VerifiedCacheOptions = {},
+): TokenVerifier {
+  const verifier = createUncachedVerifier(auth, jwks)
+  const maxTokens = cache.maxTokens ?? 1_000
+  return maxTokens > 0
+    ? withVerifiedCache(verifier, auth.clockTolerance, maxTokens, cache.maxAge ?? 60_000)
+    : verifier
+}
+
+/**
+ * Remembers successful verifications: the signature check is the expensive part of a request
+ * (an HMAC or RSA operation per call), and clients resend the same token. A hit is still
+ * checked against `exp`; failures are never remembered.
+ */
+function withVerifiedCache(
+  verifier: TokenVerifier,
+  clockTolerance: number,
+  maxTokens: number,
+  maxAge: number,
+): TokenVerifier {
+  const verified = new LRUCache<string, { info: AuthInfo; until: number }>({ max: maxTokens })
+  return {
+    algorithms: verifier.algorithms,
+    keySource: verifier.keySource,
+    async verify(token) {
+      const now = Date.now()
+      const hit = verified.get(token)
+      if (hit && now < hit.until) return hit.info
+      const info = await verifier.verify(token)
+      const exp =
+        typeof info.claims['exp'] === 'number' ? info.claims['exp'] * 1000 + clockTolerance : now
+      verified.set(token, { info, until: Math.min(exp, now + maxAge) })
+      return info
+    },
+  }
+}
+
+function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVerifier {
+  const sources = configuredKeySources(auth)
+  if (sources.length === 0) {
+    throw new AuthConfigError('server.auth', 'set one of jwtSecret, jwtPublicKey or jwksUrl')
+  }
+  if (sources.length > 1) {
+    throw new AuthConfigError(
+      'server.auth',
+      `set only one of ${sources.join(', ')} (each pins its own algorithm)`,
+    )
+  }
+
+  const options = {
+    clockTolerance: Math.max(0, auth.clockTolerance) / 1000,
+    requiredClaims: ['exp'],
+    ...(auth.issuer ? { issuer: auth.issuer } : {}),
+    ...(auth.audience && auth.audience.length > 0 ? { audience: auth.audience } : {}),
+  }
+
+  if (auth.jwtSecret) {
+    if (auth.jwtSecret.length < MIN_SECRET_LENGTH) {
+      throw new AuthConfigError(
+        'server.auth.jwtSecret',
+        `must be at least ${MIN_SECRET_LENGTH} characters`,
+      )
+    }
+    const key = new TextEncoder().encode(auth.jwtSecret)
+    return makeVerifier(['HS256'], 'secret', (token) =>
+      jwtVerify(token, key, { ...options, algorithms: ['HS256'] }),
+    )
+  }
+
+  if (auth.jwtPublicKey) {
+    const { key, algorithm } = readPublicKey(auth.jwtPublicKey)
+    return makeVerifier([algorithm], 'public-key', (token) =>
+      jwtVerify(token, key, { ...options, algorithms: [algorithm] }),
+    )
+  }
+
+  const url = readJwksUrl(auth.jwksUrl ?? '')
+  const keySet: JWTVerifyGetKey = createRemoteJWKSet(url, {
+    cooldownDuration: jwks.cooldown ?? 30_000,
+    timeoutDuration: jwks.timeout ?? 5_000,
+    cacheMaxAge: jwks.cacheMaxAge ?? 600_000,
+  })
+  const algorithms: Algorithm[] = ['RS256', 'ES256']
+  return makeVerifier(algorithms, 'jwks', (token) =>
+    jwtVerify(token, keySet, { ...options, algorithms }),
+  )
+}
+
+function makeVerifier(
+  algorithms: readonly Algorithm[],
+  keySource: TokenVerifier['keySource'],
+  check: (token: string) => Promise<{ payload: JWTPayload }>,
+): TokenVerifier {
+  return {
+    algorithms,
+    keySource,
+    async verify(token) {
+      let payload: JWTPayload
+      try {
+        ;({ payload } = await check(token))
+      } catch (error) {
+        throw describeTokenFailure(error)
+      }
+      const role = payload['role']
+      if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+        throw new HttpError(403, 'E_API_FORBIDDEN', 'token has no role claim of viewer or admin')
+      }
+      return {
+        subject: typeof payload.sub === 'string' ? payload.sub : 'unknown',
+        role: role as Role,
+        claims: payload,
+      }
+    },
+  }
+}
+
+function readPublicKey(pem: string): { key: KeyObject; algorithm: Algorithm } {
+  let key: KeyObject
+  try {
+    key = createPublicKey(pem)
+  } catch (error) {
+    throw new AuthConfigError('server.auth.jwtPublicKey', 'must be a PEM public key (SPKI)', {
+      cause: error,
+    })
+  }
+  if (key.asymmetricKeyType === 'rsa') return { key, algorithm: 'RS256' }
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    return { key, algorithm: 'ES256' }
+  }
+  throw new AuthConfigError(
+    'server.auth.jwtPublicKey',
+    `must be an RSA key (RS256) or a P-256 EC key (ES256), got ${key.asymmetricKeyType ?? 'an unknown key type'}`,
+  )
+}
+
+function readJwksUrl(value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch (error) {
+    throw new AuthConfigError('server.auth.jwksUrl', 'must be an absolute http(s) URL', {
+      cause: error,
+    })
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AuthConfigError('server.auth.jwksUrl', 'must be an absolute http(s) URL')
+  }
+  return url
+}

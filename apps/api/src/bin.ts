@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// `bi-perf-api`: the server, as an installed command.
+import './main.js'

@@ -1,0 +1,164 @@
+/* global document, setInterval */
+// The cards around the charts: header facts, profile switcher, cache clearing, recommendations.
+
+const $ = (id) => document.getElementById(id)
+
+/** `3 d 4 h`, `5 h 12 m`, `4 m 09 s`. */
+export function formatUptime(ms) {
+  const seconds = Math.floor(ms / 1000)
+  const d = Math.floor(seconds / 86400)
+  const h = Math.floor((seconds % 86400) / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  if (d > 0) return `${d} d ${h} h`
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} m`
+  return `${m} m ${String(s).padStart(2, '0')} s`
+}
+
+/** Header: instance, version, health; uptime ticks locally between snapshots. */
+export function createHeader(api) {
+  let uptimeAt = 0
+  let uptimeMs = 0
+  const tick = () => {
+    if (uptimeAt > 0) $('uptime').textContent = formatUptime(uptimeMs + Date.now() - uptimeAt)
+  }
+  setInterval(tick, 1000)
+  const refreshStatus = async () => {
+    const status = await api.get('/performance/status')
+    $('instance').textContent = status.instance
+    $('version').textContent = status.version
+    const health = $('health')
+    health.dataset.state = status.state
+    const reasons = Object.entries(status.components)
+      .filter(([, component]) => component.state !== 'ok')
+      .map(([name, component]) => `${name}: ${component.reasons.join('; ') || component.state}`)
+    health.textContent = `health ${status.state}`
+    health.title = reasons.join('\n')
+    return status
+  }
+  return {
+    refreshStatus,
+    update(metrics) {
+      uptimeAt = Date.now()
+      uptimeMs = metrics.uptimeMs
+      tick()
+    },
+  }
+}
+
+/** The profile card; the form exists for admins only (the CSS hides it for viewers). */
+export function createProfilePanel(api, isAdmin, onChanged) {
+  const show = (profile) => {
+    $('profile').textContent = profile
+    $('profile-current').textContent = profile
+    $('profile-current').dataset.profile = profile
+    const select = $('profile-select')
+    if (select && document.activeElement !== select) select.value = profile
+  }
+  if (!isAdmin) $('profile-form').remove()
+  else {
+    $('profile-form').addEventListener('submit', async (event) => {
+      event.preventDefault()
+      const button = event.submitter ?? $('profile-form').querySelector('button')
+      const wanted = $('profile-select').value
+      button.disabled = true
+      $('profile-result').className = 'result'
+      try {
+        const change = await api.post(`/performance/optimize/${encodeURIComponent(wanted)}`)
+        show(change.profile)
+        const moved = change.changes.map((c) => `${c.setting} ${c.from} → ${c.to}`)
+        $('profile-result').textContent =
+          change.previous === change.profile
+            ? `${change.profile} was already active`
+            : `${change.previous} → ${change.profile}: ${moved.length} setting${moved.length === 1 ? '' : 's'} changed`
+        $('profile-result').title = moved.join('\n')
+        onChanged?.(change)
+      } catch (error) {
+        $('profile-result').className = 'result error'
+        $('profile-result').textContent = error.message
+      } finally {
+        button.disabled = false
+      }
+    })
+  }
+  return { show }
+}
+
+/** The cache-clear card (admins only): by key pattern, by tags, or everything. */
+export function createCachePanel(api, isAdmin) {
+  if (!isAdmin) {
+    $('cache-card').remove()
+    return
+  }
+  const label = () => {
+    const empty = !$('cache-pattern').value.trim() && !$('cache-tags').value.trim()
+    $('cache-submit').textContent = empty ? 'Clear everything' : 'Clear matching keys'
+  }
+  $('cache-pattern').addEventListener('input', label)
+  $('cache-tags').addEventListener('input', label)
+  $('cache-form').addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const pattern = $('cache-pattern').value.trim()
+    const tags = $('cache-tags')
+      .value.split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean)
+    const body = {}
+    if (pattern) body.pattern = pattern
+    if (tags.length > 0) body.tags = tags
+    $('cache-submit').disabled = true
+    $('cache-result').className = 'result'
+    try {
+      const { removed } = await api.post('/performance/cache/clear', body)
+      $('cache-result').textContent =
+        `Removed ${removed.toLocaleString('en-US')} key${removed === 1 ? '' : 's'}`
+      $('cache-result').dataset.removed = String(removed)
+    } catch (error) {
+      $('cache-result').className = 'result error'
+      $('cache-result').textContent = error.message
+    } finally {
+      $('cache-submit').disabled = false
+    }
+  })
+}
+
+/** The recommendations list, reloaded every 10 s. */
+export function createRecommendations(api) {
+  const list = $('recommendations')
+  const load = async () => {
+    try {
+      const { recommendations } = await api.get('/performance/recommendations')
+      list.replaceChildren(
+        ...(recommendations.length === 0
+          ? [
+              Object.assign(document.createElement('li'), {
+                className: 'empty',
+                textContent: 'Nothing to change right now.',
+              }),
+            ]
+          : recommendations.map((r) => {
+              const item = document.createElement('li')
+              item.dataset.priority = r.priority
+              const priority = Object.assign(document.createElement('span'), {
+                className: 'priority',
+                textContent: r.priority,
+              })
+              const title = Object.assign(document.createElement('span'), {
+                textContent: `${r.title} (${r.evidence.metric} ${r.evidence.value} vs ${r.evidence.threshold}, ${r.evidence.window})`,
+              })
+              const action = Object.assign(document.createElement('span'), {
+                className: 'action',
+                textContent: r.action,
+              })
+              item.append(priority, title, action)
+              return item
+            })),
+      )
+      $('recommendations-age').textContent = `updated ${new Date().toLocaleTimeString()}`
+    } catch (error) {
+      $('recommendations-age').textContent = `not updated: ${error.message}`
+    }
+  }
+  void load()
+  setInterval(load, 10_000)
+}

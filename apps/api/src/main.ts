@@ -1,0 +1,88 @@
+// The API server process: configuration from the environment (core's loadConfig), the
+// optimizer, the HTTP server, the demo workload without a database, and a graceful shutdown.
+import { createOptimizer, loadConfig, onShutdownSignal, type BiPerfConfig } from '@bi-perf/core'
+import { createApp } from './app.js'
+import { createDevelopmentAuth } from './auth/development-auth.js'
+import { configuredKeySources } from './auth/token-verifier.js'
+import { startDemoWorkload } from './demo/workload.js'
+import { readEnvironment } from './environment.js'
+import { createLogger } from './logger.js'
+import { listen } from './server.js'
+
+/** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
+const DRAIN_TIMEOUT = 10_000
+
+const environment = readEnvironment(process.env.NODE_ENV)
+
+let config: BiPerfConfig
+try {
+  config = await loadConfig({ env: process.env })
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error))
+}
+
+if (configuredKeySources(config.server.auth).length === 0 && environment === 'production') {
+  fail(
+    'refusing to start: NODE_ENV=production and no auth configured; set BI_PERF_JWT_SECRET, BI_PERF_JWT_PUBLIC_KEY or BI_PERF_JWKS_URL',
+  )
+}
+
+const logger = createLogger(config.server.logLevel)
+let developmentToken: string | undefined
+if (configuredKeySources(config.server.auth).length === 0) {
+  // Never a default secret: a random one that dies with the process, and an admin token for it.
+  const development = await createDevelopmentAuth(config.server.auth)
+  developmentToken = development.adminToken
+  config = {
+    ...config,
+    server: { ...config.server, auth: { ...config.server.auth, jwtSecret: development.secret } },
+  }
+}
+
+const optimizer = await createOptimizer(config)
+await optimizer.start()
+const shutdown = new AbortController()
+
+let server
+try {
+  const app = createApp({ optimizer, config, logger, environment, shutdown: shutdown.signal })
+  server = await listen(app.fetch, { port: config.server.port, host: config.server.host })
+} catch (error) {
+  await optimizer.stop()
+  fail(error instanceof Error ? error.message : String(error))
+}
+const running = server
+
+const demo = config.database.url
+  ? undefined
+  : await startDemoWorkload(optimizer, logger.child({ component: 'demo' }))
+
+onShutdownSignal(
+  async () => {
+    logger.info('shutting down: draining requests')
+    // Stop accepting first, then end the event streams, which would otherwise never drain.
+    const closing = running.close(DRAIN_TIMEOUT)
+    shutdown.abort()
+    const { drained } = await closing
+    await demo?.close()
+    const stopped = await optimizer.stop({ timeout: DRAIN_TIMEOUT })
+    logger.info({ drained, clean: stopped.clean, problems: stopped.problems }, 'stopped')
+  },
+  { timeout: DRAIN_TIMEOUT * 3 },
+)
+
+const browserUrl = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
+logger.info(
+  { url: running.url, profile: optimizer.profile, environment },
+  `bi-perf-api listening on ${running.url}`,
+)
+if (developmentToken) {
+  logger.warn(
+    `no auth configured: using a random secret for this process; dashboard (admin token, 12 h): ${browserUrl}/#token=${developmentToken}`,
+  )
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bi-perf-api: ${message}\n`)
+  process.exit(1)
+}

@@ -1,0 +1,90 @@
+import { hostname } from 'node:os'
+import { createRoute, z } from '@hono/zod-openapi'
+import { createRouter } from '../http/router.js'
+import { errorResponse } from '../http/errors.js'
+import { bearerSecurity, protectedResponses } from '../http/openapi-responses.js'
+import { MetricsSchema, PRIORITIES, RecommendationsSchema, StatusSchema } from '../schemas.js'
+import { memoizedStatus } from '../status-snapshot.js'
+import type { RouteDeps } from '../types.js'
+import { version } from '../version.js'
+
+/**
+ * `GET /status`, `/metrics` and `/recommendations` (mounted under `/performance`), all answered
+ * from the optimizer's latest samples: no system call on the request path.
+ *
+ * @example
+ * app.route('/performance', statusRoutes(deps))
+ */
+export function statusRoutes(deps: RouteDeps) {
+  const viewer = deps.requireRole('viewer')
+  const instance = `${hostname()}:${process.pid}`
+  const status = memoizedStatus(deps.optimizer)
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/status',
+        tags: ['performance'],
+        summary: 'Health of every component, profile and uptime',
+        security: bearerSecurity,
+        middleware: [viewer] as const,
+        responses: {
+          200: { description: 'Status', content: { 'application/json': { schema: StatusSchema } } },
+          ...protectedResponses,
+        },
+      }),
+      (c) => c.json({ ...status(), instance, version }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/metrics',
+        tags: ['performance'],
+        summary: "Every running component's figures, from the latest samples",
+        security: bearerSecurity,
+        middleware: [viewer] as const,
+        responses: {
+          200: {
+            description: 'Metrics',
+            content: { 'application/json': { schema: MetricsSchema } },
+          },
+          ...protectedResponses,
+        },
+      }),
+      (c) => c.json(deps.optimizer.metrics() as unknown as z.infer<typeof MetricsSchema>, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/recommendations',
+        tags: ['performance'],
+        summary: 'What to change, with evidence; critical first',
+        security: bearerSecurity,
+        middleware: [viewer] as const,
+        request: {
+          query: z.object({
+            priority: z
+              .enum(PRIORITIES)
+              .optional()
+              .openapi({ description: 'Only this priority and above', example: 'high' }),
+          }),
+        },
+        responses: {
+          200: {
+            description: 'Recommendations',
+            content: { 'application/json': { schema: RecommendationsSchema } },
+          },
+          400: errorResponse('Unknown priority'),
+          ...protectedResponses,
+        },
+      }),
+      (c) => {
+        const { priority } = c.req.valid('query')
+        return c.json(
+          { recommendations: deps.optimizer.recommendations(priority ? { priority } : {}) },
+          200,
+        )
+      },
+    )
+}

@@ -1,0 +1,57 @@
+import type { BiPerfConfig, Optimizer } from '@bi-perf/core'
+import type { MiddlewareHandler } from 'hono'
+import type { Logger } from 'pino'
+
+/** What a token may do. `admin` includes everything `viewer` may do. */
+export type Role = 'viewer' | 'admin'
+
+/** Where the server runs, from `NODE_ENV`: `production` refuses to start without auth. */
+export type Environment = 'development' | 'production' | 'test'
+
+/** Who called, once the bearer token checked out. */
+export interface AuthInfo {
+  /** The token's `sub` claim, or `unknown` when it has none. */
+  subject: string
+  role: Role
+  /** Every verified claim of the token. */
+  claims: Record<string, unknown>
+}
+
+/** The Hono environment of every route of the app: what middleware puts on the context. */
+export interface AppEnv {
+  Variables: {
+    /** Set by hono's requestId middleware, echoed as `X-Request-Id`. */
+    requestId: string
+    /** Set once a bearer token was verified. */
+    auth?: AuthInfo
+  }
+}
+
+/** What the route factories receive. */
+export interface RouteDeps {
+  optimizer: Optimizer
+  config: BiPerfConfig
+  logger: Logger
+  environment: Environment
+  /**
+   * Authentication middleware: 401 without a valid bearer token, 403 when its role is below
+   * `role`; sets `c.var.auth`.
+   */
+  requireRole(role: Role): MiddlewareHandler<AppEnv>
+  /** Absolute path of apps/api (the folder holding its package.json), in source and dist runs. */
+  appRoot: string
+}
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** A started (or starting) optimizer; the app never stops it. */
+  optimizer: Optimizer
+  /** The resolved configuration; `server.auth` must name a secret, a public key or a JWKS URL. */
+  config: BiPerfConfig
+  /** Access log and error log. */
+  logger: Logger
+  /** @default 'development' */
+  environment?: Environment
+  /** Aborting it ends every open event stream, so a graceful shutdown is not held up by them. */
+  shutdown?: AbortSignal
+}

@@ -1,0 +1,3 @@
+import { packageTests } from '@bi-perf/build-config/vitest'
+
+export default packageTests('api')

@@ -1,0 +1,113 @@
+/**
+ * Base class of every error the CLI reports. `code` is stable (`E_CLI_…`); `exitCode` is what the
+ * process exits with: 2 for a usage, configuration, connection or credentials problem (the
+ * command could not check anything), 1 when the checked thing failed.
+ */
+export class CliError extends Error {
+  override name = 'CliError'
+  readonly code: string
+  readonly exitCode: 1 | 2
+
+  constructor(code: string, message: string, exitCode: 1 | 2, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.exitCode = exitCode
+  }
+}
+
+/** A flag or argument breaks a rule commander cannot check (exit 2). */
+export class UsageError extends CliError {
+  override name = 'UsageError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('E_CLI_USAGE', message, 2, options)
+  }
+}
+
+/** The API could not be reached or did not answer in time (exit 2). */
+export class ConnectionError extends CliError {
+  override name = 'ConnectionError'
+  /** The URL that was called. */
+  readonly url: string
+
+  constructor(url: string, reason: string, fix: string, options?: ErrorOptions) {
+    super('E_CLI_CONNECTION', `cannot reach the API at ${url}: ${reason} — ${fix}`, 2, options)
+    this.url = url
+  }
+}
+
+/** The API answered 401 or 403: the token is missing, expired, badly signed or lacks a role (exit 2). */
+export class TokenRejectedError extends CliError {
+  override name = 'TokenRejectedError'
+  /** The HTTP status, 401 or 403. */
+  readonly status: number
+
+  constructor(status: number, reason: string, fix: string) {
+    super('E_CLI_TOKEN_REJECTED', `token rejected: ${reason} — ${fix}`, 2)
+    this.status = status
+  }
+}
+
+/** A profile name the optimizer does not know (exit 2). */
+export class UnknownProfileError extends CliError {
+  override name = 'UnknownProfileError'
+  /** The name asked for. */
+  readonly profile: string
+  /** The profiles that exist. */
+  readonly validProfiles: readonly string[]
+
+  constructor(profile: string, validProfiles: readonly string[]) {
+    super(
+      'E_CLI_UNKNOWN_PROFILE',
+      `unknown profile "${profile}": valid profiles are ${validProfiles.join(', ')}`,
+      2,
+    )
+    this.profile = profile
+    this.validProfiles = validProfiles
+  }
+}
+
+/** The bi-perf configuration (file or environment) is invalid or unreadable (exit 2). */
+export class ConfigurationError extends CliError {
+  override name = 'ConfigurationError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('E_CLI_CONFIG', message, 2, options)
+  }
+}
+
+/** The API refused a request for a reason other than credentials (exit 1). */
+export class ApiError extends CliError {
+  override name = 'ApiError'
+  /** The HTTP status. */
+  readonly status: number
+  /** The API's error code, e.g. `E_CORE_COMPONENT_DISABLED`, or `null` when the body had none. */
+  readonly apiCode: string | null
+
+  constructor(status: number, apiCode: string | null, message: string) {
+    super('E_CLI_API', message, status === 400 ? 2 : 1)
+    this.status = status
+    this.apiCode = apiCode
+  }
+}
+
+/** The thing the command checks failed: a benchmark regression, a missing component (exit 1). */
+export class CheckFailedError extends CliError {
+  override name = 'CheckFailedError'
+
+  constructor(message: string) {
+    super('E_CLI_CHECK_FAILED', message, 1)
+  }
+}
+
+/** Every error class of the CLI by name, for `instanceof` checks. */
+export const errors = {
+  CliError,
+  UsageError,
+  ConnectionError,
+  TokenRejectedError,
+  UnknownProfileError,
+  ConfigurationError,
+  ApiError,
+  CheckFailedError,
+} as const

@@ -1,0 +1,154 @@
+import type { HealthState, OptimizerMetrics } from '@bi-perf/core'
+import { formatBytes, formatCount, formatMs, formatPercent } from './format.js'
+import { keyFigures } from './key-figures.js'
+import { sparkline, type SparklineScale } from './sparkline.js'
+import { figureLines, paintState } from './status-view.js'
+import type { Style } from './style.js'
+
+/** One point of the monitor: the figures its sparklines draw. `null` where a component is off. */
+export interface MonitorSample {
+  /** ISO 8601 time of the metrics. */
+  at: string
+  profile: string
+  state: HealthState | null
+  /** System CPU busy share, percent. */
+  cpuPercent: number | null
+  heapUsedBytes: number | null
+  rssBytes: number | null
+  loopDelayP99Ms: number | null
+  /** Cache hit rate over the last interval (0–1); the running rate until lookups happen. */
+  hitRate: number | null
+  taskBacklog: number | null
+}
+
+/**
+ * The monitor sample of `metrics`; the hit rate is computed over the interval since
+ * `previous` (the cache's own rate is cumulative since start and barely moves).
+ */
+export function monitorSample(
+  metrics: OptimizerMetrics,
+  state: HealthState | null,
+  previous?: { metrics: OptimizerMetrics; sample: MonitorSample },
+): MonitorSample {
+  const figures = keyFigures(metrics)
+  let hitRate = figures.cacheHitRate
+  const cache = metrics.cache
+  const before = previous?.metrics.cache
+  if (cache && before) {
+    const hits = cache.hits - before.hits
+    const lookups = hits + (cache.misses - before.misses)
+    hitRate = lookups > 0 ? hits / lookups : (previous?.sample.hitRate ?? cache.hitRate)
+  }
+  return {
+    at: new Date(metrics.at).toISOString(),
+    profile: metrics.profile,
+    state,
+    cpuPercent: figures.cpuPercent,
+    heapUsedBytes: figures.heapUsedBytes,
+    rssBytes: figures.rssBytes,
+    loopDelayP99Ms: figures.loopDelayP99Ms,
+    hitRate,
+    taskBacklog: figures.taskBacklog,
+  }
+}
+
+interface Series {
+  label: string
+  pick(sample: MonitorSample): number | null
+  show(sample: MonitorSample): string
+  scale?: SparklineScale
+}
+
+const SERIES: readonly Series[] = [
+  {
+    label: 'CPU',
+    pick: (sample) => sample.cpuPercent,
+    show: (sample) => (sample.cpuPercent === null ? 'n/a' : formatPercent(sample.cpuPercent)),
+    scale: { min: 0, max: 100 },
+  },
+  {
+    label: 'Memory',
+    pick: (sample) => sample.heapUsedBytes,
+    show: (sample) =>
+      sample.heapUsedBytes === null
+        ? 'n/a'
+        : `${formatBytes(sample.heapUsedBytes)} heap${sample.rssBytes === null ? '' : ` · ${formatBytes(sample.rssBytes)} rss`}`,
+  },
+  {
+    label: 'Loop delay',
+    pick: (sample) => sample.loopDelayP99Ms,
+    show: (sample) =>
+      sample.loopDelayP99Ms === null ? 'n/a' : `${formatMs(sample.loopDelayP99Ms)} p99`,
+  },
+  {
+    label: 'Hit rate',
+    pick: (sample) => (sample.hitRate === null ? null : sample.hitRate * 100),
+    show: (sample) => (sample.hitRate === null ? 'cache off' : formatPercent(sample.hitRate * 100)),
+    scale: { min: 0, max: 100 },
+  },
+  {
+    label: 'Task backlog',
+    pick: (sample) => sample.taskBacklog,
+    show: (sample) => (sample.taskBacklog === null ? 'tasks off' : formatCount(sample.taskBacklog)),
+  },
+]
+
+/** What the full-screen view shows. */
+export interface MonitorFrame {
+  /** Where the figures come from (URL or local). */
+  label: string
+  /** Samples, oldest first (the view keeps as many as the widest terminal needs). */
+  samples: readonly MonitorSample[]
+  /** The latest metrics, for the component lines under the charts. */
+  metrics: OptimizerMetrics | null
+  /** The last poll's error, shown until a poll succeeds. */
+  error: string | null
+  intervalMs: number
+}
+
+const LABEL_WIDTH = 13
+const VALUE_WIDTH = 34
+
+/**
+ * The lines of one full-screen frame for a terminal `columns` wide.
+ *
+ * @example
+ * screen.draw(renderMonitorFrame(frame, screen.size().columns, style))
+ */
+export function renderMonitorFrame(frame: MonitorFrame, columns: number, style: Style): string[] {
+  const latest = frame.samples.at(-1)
+  const time = latest ? latest.at.slice(11, 19) : '--:--:--'
+  const state = latest?.state ? `${paintState(latest.state, style)}` : style.dim('state ?')
+  const title = `${style.bold('bi-performance monitor')} · ${frame.label} · profile ${latest?.profile ?? '?'} · ${state} · ${time}`
+  const lines = [title, '']
+  const chartWidth = Math.max(10, columns - LABEL_WIDTH - VALUE_WIDTH - 2)
+  for (const series of SERIES) {
+    const values = frame.samples.map((sample) => series.pick(sample))
+    const chart = sparkline(values, chartWidth, series.scale)
+    const value = latest ? series.show(latest) : ''
+    lines.push(`${style.bold(series.label.padEnd(LABEL_WIDTH))}${style.cyan(chart)}  ${value}`)
+  }
+  if (frame.metrics) lines.push('', ...figureLines(keyFigures(frame.metrics), style))
+  lines.push(
+    '',
+    frame.error === null
+      ? style.dim(`every ${formatMs(frame.intervalMs)} · ${frame.samples.length} samples · q quit`)
+      : style.red(`last update failed: ${frame.error} (retrying)`),
+  )
+  return lines
+}
+
+/** One plain line per sample, for a pipe or a log file. */
+export function renderMonitorLine(sample: MonitorSample): string {
+  const parts = [
+    sample.at,
+    `state ${sample.state ?? '?'}`,
+    `profile ${sample.profile}`,
+    `cpu ${sample.cpuPercent === null ? 'n/a' : formatPercent(sample.cpuPercent)}`,
+    `heap ${sample.heapUsedBytes === null ? 'n/a' : formatBytes(sample.heapUsedBytes)}`,
+    `loop-p99 ${sample.loopDelayP99Ms === null ? 'n/a' : formatMs(sample.loopDelayP99Ms)}`,
+    `hit ${sample.hitRate === null ? 'n/a' : formatPercent(sample.hitRate * 100)}`,
+    `backlog ${sample.taskBacklog ?? 'n/a'}`,
+  ]
+  return parts.join('  ')
+}

@@ -1,0 +1,53 @@
+import type {
+  OptimizerMetrics,
+  ProfileChange,
+  Recommendation,
+  RecommendationPriority,
+} from '@bi-perf/core'
+import type { ApiClient } from './api-client.js'
+import { UnknownProfileError } from './errors.js'
+import type { Source, StatusReport } from './source.js'
+
+/**
+ * A {@link Source} backed by a bi-perf API.
+ *
+ * @example
+ * const source = createRemoteSource(createApiClient({ url, token }))
+ * const status = await source.status()
+ */
+export function createRemoteSource(api: ApiClient): Source {
+  return {
+    mode: 'remote',
+    label: api.url,
+    async status() {
+      const status = await api.get<StatusReport>('/performance/status')
+      return { ...status, instance: status.instance ?? null, version: status.version ?? null }
+    },
+    metrics() {
+      return api.get<OptimizerMetrics>('/performance/metrics')
+    },
+    async optimize(profile) {
+      try {
+        return await api.post<ProfileChange>(`/performance/optimize/${encodeURIComponent(profile)}`)
+      } catch (error) {
+        // The API's message quotes the name its way; report the name as typed.
+        if (error instanceof UnknownProfileError) {
+          throw new UnknownProfileError(profile, error.validProfiles)
+        }
+        throw error
+      }
+    },
+    async clearCache(options) {
+      const body = await api.post<{ removed: number }>('/performance/cache/clear', options)
+      return body.removed
+    },
+    async recommendations(priority?: RecommendationPriority) {
+      const body = await api.get<{ recommendations: Recommendation[] }>(
+        '/performance/recommendations',
+        { priority },
+      )
+      return body.recommendations
+    },
+    async close() {},
+  }
+}

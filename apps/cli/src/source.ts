@@ -1,0 +1,30 @@
+import type {
+  OptimizerMetrics,
+  OptimizerStatus,
+  ProfileChange,
+  Recommendation,
+  RecommendationPriority,
+} from '@bi-perf/core'
+
+/** What `status` reports: the optimizer's status plus, from an API, which instance answered. */
+export type StatusReport = OptimizerStatus & {
+  /** `hostname:pid` of the process running the optimizer (the API, or this one in local mode). */
+  instance: string | null
+  /** The API's version; `null` in local mode. */
+  version: string | null
+}
+
+/** Where the figures come from: a running API (remote) or an optimizer in this process (local). */
+export interface Source {
+  readonly mode: 'remote' | 'local'
+  /** The API URL, or `local` with the configuration file. */
+  readonly label: string
+  status(): Promise<StatusReport>
+  metrics(): Promise<OptimizerMetrics>
+  optimize(profile: string): Promise<ProfileChange>
+  /** Keys removed. */
+  clearCache(options: { pattern?: string; tags?: string[] }): Promise<number>
+  recommendations(priority?: RecommendationPriority): Promise<Recommendation[]>
+  /** Stops what the source started (the local optimizer); idempotent. */
+  close(): Promise<void>
+}

@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Redis } from 'ioredis'
+import { signCliToken } from '../src/jwt.js'
+
+export const root = resolve(import.meta.dirname, '../../..')
+/** The built executables. */
+export const cliBin = join(root, 'apps/cli/dist/bi-performance.js')
+export const mainBin = join(root, 'apps/cli/dist/bi-perf.js')
+export const apiMain = join(root, 'apps/api/dist/main.js')
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** A JWT secret for the API the tests start (at least 32 characters). */
+export const SECRET = `cli-test-secret-${randomBytes(16).toString('hex')}`
+
+/** A Redis key prefix unique to this test run. */
+export function uniquePrefix(name: string): string {
+  return `bi-perf-cli-test-${name}-${process.pid}-${randomBytes(3).toString('hex')}`
+}
+
+/** An empty working directory, so no `bi-perf.yaml` of the repository is picked up. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bi-perf-cli-'))
+}
+
+/**
+ * A clean environment: only what finding node needs, plus `extra`. The CLI must not see the
+ * test runner's variables (NODE_ENV, VITEST…) or a developer's BI_PERF_* settings.
+ */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra }
+}
+
+/** What a finished process left. */
+export interface Finished {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `node <bin> args…` to completion (killed after `timeoutMs`). */
+export function run(
+  bin: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<Finished> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd ?? tempDir(),
+      env: options.env ?? cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code, stdout, stderr })
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs `bi-performance args…`. */
+export function cli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<Finished> {
+  return run(cliBin, args, options)
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolvePromise(port))
+    })
+  })
+}
+
+/** Polls `check` until it returns true or the deadline passes. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
+
+/** A running API process and tokens for it. */
+export interface ApiProcess {
+  url: string
+  prefix: string
+  adminToken: string
+  viewerToken: string
+  output(): string
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `node apps/api/dist/main.js` on a free port with real Redis and PostgreSQL, a JWT
+ * secret, a unique Redis prefix and a rate limit high enough for the benchmark; resolves once
+ * `/health/live` answers.
+ */
+export async function startApi(): Promise<ApiProcess> {
+  const port = await freePort()
+  const prefix = uniquePrefix('api')
+  const child = spawn(process.execPath, [apiMain], {
+    cwd: tempDir(),
+    env: cleanEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL,
+      DATABASE_URL,
+      BI_PERF_REDIS_PREFIX: prefix,
+      BI_PERF_REDIS_COMMAND_TIMEOUT: '2s',
+      BI_PERF_TASKS_QUEUE: `cli-test-${process.pid}`,
+      BI_PERF_JWT_SECRET: SECRET,
+      BI_PERF_LOG_LEVEL: 'warn',
+      BI_PERF_SERVER_RATE_LIMIT_REQUESTS: '1000000',
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<void>((resolvePromise) => child.on('exit', () => resolvePromise()))
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`the API exited with ${child.exitCode}:\n${output}`)
+        try {
+          return (await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok
+        } catch {
+          return false
+        }
+      },
+      60_000,
+      `the API on ${url}`,
+    )
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
+  return {
+    url,
+    prefix,
+    adminToken: signCliToken(SECRET, { role: 'admin', ttlMs: 3_600_000 }),
+    viewerToken: signCliToken(SECRET, { role: 'viewer', ttlMs: 3_600_000 }),
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+      await removeRedisKeys(prefix)
+    },
+  }
+}
+
+/** Deletes every Redis key under `prefix`. */
+export async function removeRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true })
+  try {
+    await redis.connect()
+    for (const key of await redisKeys(redis, prefix)) await redis.unlink(key)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/** Every Redis key under `prefix`. */
+export async function redisKeys(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = []
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
+    string[]
+  >) {
+    found.push(...keys)
+  }
+  return found
+}

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, root, run, tempDir } from './helpers.js'
+
+const exec = promisify(execFile)
+
+// The published shape: pack the CLI and the workspace packages it needs with pnpm (which turns
+// `workspace:^` into versions), install the tarballs with plain npm into an empty prefix (the
+// rest comes from the registry), and run the installed executables from there.
+const PACKAGES = [
+  'packages/core',
+  'packages/cache',
+  'packages/db',
+  'packages/tasks',
+  'packages/memory',
+  'packages/monitor',
+  'apps/cli',
+]
+const prefix = tempDir()
+const tarballs = tempDir()
+const bin = (name: string) => join(prefix, 'node_modules/.bin', name)
+
+beforeAll(async () => {
+  for (const dir of PACKAGES) {
+    await exec('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', tarballs], {
+      cwd: join(root, dir),
+      timeout: 120_000,
+    })
+  }
+  const files = readdirSync(tarballs).map((file) => join(tarballs, file))
+  expect(files).toHaveLength(PACKAGES.length)
+  await exec(
+    'npm',
+    ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel', 'error', ...files],
+    {
+      cwd: prefix,
+      timeout: 600_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  )
+}, 900_000)
+
+describe('the installed package', () => {
+  it('runs bi-performance --help from node_modules/.bin as an executable', async () => {
+    // Executed directly: the shebang, the executable bit and the bin link are part of the test.
+    const { stdout } = await exec(bin('bi-performance'), ['--help'], {
+      cwd: prefix,
+      env: cleanEnv(),
+    })
+    expect(stdout).toContain('Usage: bi-performance [options] [command]')
+  })
+
+  it('runs bi-perf performance --help', async () => {
+    const result = await run(bin('bi-perf'), ['performance', '--help'], {
+      cwd: prefix,
+      env: cleanEnv(),
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Usage: bi-perf performance')
+  })
+
+  it('runs status --json in local mode on embedded defaults', async () => {
+    const result = await run(bin('bi-performance'), ['status', '--json'], {
+      cwd: prefix,
+      env: cleanEnv(),
+      timeoutMs: 120_000,
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const document = JSON.parse(result.stdout) as {
+      source: unknown
+      figures: { dbBackend: string }
+    }
+    expect(document.source).toEqual({ mode: 'local' })
+    expect(document.figures.dbBackend).toBe('pglite')
+  })
+})
