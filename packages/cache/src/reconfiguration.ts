@@ -1,3 +1,4 @@
+import { findUnknownField } from '@bi-perf/internal'
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
 import { CODECS, count, fraction, type ResolvedOptions } from './options.js'
@@ -57,16 +58,14 @@ export function resolveReconfiguration(
 }
 
 function checkFields(path: string, value: unknown, allowed: readonly string[]) {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const reading = findUnknownField(value, allowed)
+  if (reading.ok) return
+  if (reading.notObject) {
     throw new InvalidOptionError(path.slice(0, -1) || 'changes', value, 'must be an object')
   }
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new InvalidOptionError(
-        path + key,
-        (value as Record<string, unknown>)[key],
-        `cannot be changed at run time; configure() accepts ${allowed.map((name) => path + name).join(', ')}`,
-      )
-    }
-  }
+  throw new InvalidOptionError(
+    path + reading.key,
+    reading.value,
+    `cannot be changed at run time; configure() accepts ${allowed.map((name) => path + name).join(', ')}`,
+  )
 }

@@ -2,7 +2,7 @@ import type { Duration } from '@bi-perf/cache'
 import { readDuration } from '@bi-perf/internal'
 import { InvalidArgumentError } from './errors.js'
 import { derivePoints } from './metrics-history-derive.js'
-import { SeriesRing } from './metrics-history-ring.js'
+import { MetricRing } from '@bi-perf/internal'
 import type { MetricSeriesName } from './metrics-history-series.js'
 import type { WindowStats } from './metrics-history-stats.js'
 import { summarizeWindow } from './metrics-history-stats.js'
@@ -81,7 +81,7 @@ export interface MetricsHistory {
  */
 export function createMetricsHistory(options: MetricsHistoryOptions = {}): MetricsHistory {
   const capacity = resolveCapacity(options)
-  const rings = new Map<string, SeriesRing>()
+  const rings = new Map<string, MetricRing>()
   // Scratch arrays for windows, reused across calls.
   const times = new Float64Array(capacity)
   const values = new Float64Array(capacity)
@@ -92,7 +92,7 @@ export function createMetricsHistory(options: MetricsHistoryOptions = {}): Metri
     if (!Number.isFinite(value)) return
     let ring = rings.get(series)
     if (!ring) {
-      ring = new SeriesRing(capacity)
+      ring = new MetricRing(capacity)
       rings.set(series, ring)
     }
     ring.push(newest, value)

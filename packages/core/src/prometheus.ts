@@ -156,29 +156,23 @@ export function registerOptimizerGauges(
   }
   const names: string[] = []
   for (const spec of GAUGES) {
-    if (spec.name.endsWith('_total')) {
-      new Counter({
-        name: spec.name,
-        help: spec.help,
-        registers: [registry],
-        collect() {
-          this.reset()
-          const value = spec.read(current())
-          if (value !== undefined && Number.isFinite(value) && value > 0) this.inc(value)
-        },
-      })
-    } else {
-      new Gauge({
-        name: spec.name,
-        help: spec.help,
-        registers: [registry],
-        collect() {
-          this.reset()
-          const value = spec.read(current())
-          if (value !== undefined && Number.isFinite(value)) this.set(value)
-        },
-      })
-    }
+    // A counter and a gauge are both set from the component's own figure on every scrape.
+    const Metric = spec.name.endsWith('_total') ? Counter : Gauge
+    new Metric({
+      name: spec.name,
+      help: spec.help,
+      registers: [registry],
+      collect(this: Counter | Gauge) {
+        this.reset()
+        const value = spec.read(current())
+        if (value === undefined || !Number.isFinite(value)) return
+        if (this instanceof Counter) {
+          if (value > 0) this.inc(value)
+        } else {
+          this.set(value)
+        }
+      },
+    })
     names.push(spec.name)
   }
   new Gauge({

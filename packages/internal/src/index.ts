@@ -1,3 +1,6 @@
 export { describeValue } from './describe-value.js'
 export { readDuration } from './duration.js'
 export type { Duration, DurationReading } from './duration.js'
+export { MetricRing } from './metric-ring.js'
+export { findUnknownField } from './unknown-field.js'
+export type { UnknownFieldReading } from './unknown-field.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MetricHistory, summarize } from './metric-history.js'
-import { MetricRing } from './metric-ring.js'
+import { MetricRing } from '@bi-perf/internal'
 
 function filled(capacity: number, points: [number, number][]): MetricHistory {
   const history = new MetricHistory(capacity)

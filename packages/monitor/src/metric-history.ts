@@ -1,4 +1,4 @@
-import { MetricRing } from './metric-ring.js'
+import { MetricRing } from '@bi-perf/internal'
 import type { MetricPoint, MetricSummary } from './types.js'
 
 /** One ring per metric, created on the metric's first value. */
