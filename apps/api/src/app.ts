@@ -25,6 +25,7 @@ import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
 import { profileRoutes } from './routes/profiles.js'
 import { prometheusRoutes } from './routes/prometheus.js'
+import { scrapeRoutes } from './routes/scrape.js'
 import { statusRoutes } from './routes/status.js'
 import { streamRoutes } from './routes/stream.js'
 import type { AppEnv, CreateAppOptions, RouteDeps } from './types.js'
@@ -109,6 +110,7 @@ export function createApp(options: CreateAppOptions & AppTuning) {
   app.route('/metrics', prometheusRoutes(registry, server.metricsToken))
   app.route('/docs', docsRoutes())
   app.route('/analytics', analyticsRoutes(deps))
+  app.route('/analytics', scrapeRoutes(deps))
   app.route('/', dashboardRoutes(deps))
   registerPlainRoutes(app, server.metricsToken !== undefined)
 

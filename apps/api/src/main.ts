@@ -4,6 +4,7 @@ import { createOptimizer, loadConfig, onShutdownSignal, type BiPerfConfig } from
 import { createApp } from './app.js'
 import { createDevelopmentAuth } from './auth/development-auth.js'
 import { configuredKeySources } from './auth/token-verifier.js'
+import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
 import { readEnvironment } from './environment.js'
 import { createLogger } from './logger.js'
@@ -40,6 +41,8 @@ if (configuredKeySources(config.server.auth).length === 0) {
 }
 
 const optimizer = await createOptimizer(config)
+// A producer-only instance (tasks.worker: false) only enqueues; bi-perf-worker processes run them.
+if (config.tasks.worker) defineScrapeTask(optimizer)
 await optimizer.start()
 const shutdown = new AbortController()
 

@@ -1,6 +1,7 @@
 // `pnpm bench` in this package: every cache benchmark, ours beside the peers, in one run.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { clusterBench } from './cluster.js'
 import { compressionBench } from './compression.js'
 import { machine } from '@bi-perf/bench'
 import { l1GetBench } from './l1-get.js'
@@ -14,6 +15,7 @@ console.log(`@bi-perf/cache benchmarks — ${new Date().toISOString()} — ${mac
 const sections = [
   await l1GetBench(),
   await l2GetBench(redisUrl, prefix),
+  await clusterBench(redisUrl, prefix),
   await compressionBench(redisUrl, prefix),
   await l1MemoryBench(),
 ]

@@ -35,4 +35,25 @@ describe('CircuitBreaker', () => {
     breaker.failure()
     expect(breaker.state).toBe('open')
   })
+
+  it('lets another probe through when a probe ends inconclusively', () => {
+    const breaker = new CircuitBreaker(1, 0)
+    breaker.failure()
+    expect(breaker.allow()).toBe(true)
+    expect(breaker.allow()).toBe(false)
+    breaker.inconclusive()
+    expect(breaker.state).toBe('open')
+    expect(breaker.allow()).toBe(true)
+    breaker.success()
+    expect(breaker.state).toBe('closed')
+  })
+
+  it('ignores inconclusive outcomes while closed', () => {
+    const breaker = new CircuitBreaker(2, 60_000)
+    breaker.failure()
+    breaker.inconclusive()
+    expect(breaker.state).toBe('closed')
+    breaker.failure()
+    expect(breaker.state).toBe('open')
+  })
 })

@@ -49,6 +49,16 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * An outcome that says nothing about Redis as a whole (one cluster node refused at once).
+   * Counts neither way; a half-open breaker lets the next call probe again.
+   */
+  inconclusive() {
+    if (this.#state !== 'half-open') return
+    this.#state = 'open'
+    this.#openedAt = Date.now() - this.halfOpenAfter
+  }
+
   /** Calls `listener` each time the breaker closes after having been open. */
   onClose(listener: () => void) {
     this.#onClose.push(listener)

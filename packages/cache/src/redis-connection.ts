@@ -56,8 +56,15 @@ export function openConnection(
     return new RedisClass(source, overrides)
   }
   if (isCluster(source)) {
+    // Cluster-level options are not inherited from `redisOptions`: a caller's lazyConnect
+    // Cluster (core's own client is one) would otherwise give a duplicate that never connects.
     return source.duplicate(undefined, {
+      lazyConnect: false,
       enableOfflineQueue: subscriber,
+      // ioredis retries a command whose node is gone every 100 ms, bouncing between a random
+      // node and the dead one until 16 redirections: over a second per call while a master is
+      // down. The cache would rather fail at once and fall back to its in-process tier.
+      ...(subscriber ? {} : { retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 }),
       enableAutoPipelining: !subscriber,
       clusterRetryStrategy: overrides.retryStrategy,
       redisOptions: { ...source.options.redisOptions, ...overrides },

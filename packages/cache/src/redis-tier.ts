@@ -216,7 +216,11 @@ export class RedisTier {
   }
 
   #failed(error: unknown): typeof UNAVAILABLE {
-    this.#breaker.failure()
+    // On a cluster, one dead master makes the commands for its slots fail at once while the
+    // other masters serve theirs: counting those failures would open the one breaker and stop
+    // the healthy masters too. They cost no waiting, so only other errors (timeouts) count.
+    if (isCluster(this.client) && nodeUnavailable(error)) this.#breaker.inconclusive()
+    else this.#breaker.failure()
     this.counters.errors++
     if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
     return UNAVAILABLE
@@ -229,6 +233,18 @@ export class RedisTier {
     const counts = await Promise.all(batches.map((batch) => this.client.unlink(...batch)))
     return counts.reduce((sum, count) => sum + count, 0)
   }
+}
+
+/**
+ * Errors with which ioredis rejects a command at once because the node owning its slot is
+ * unreachable or the cluster has no owner for the slot. `MOVED` shows up too: an auto-pipelined
+ * batch for the dead node goes to another one, which redirects it back.
+ */
+const NODE_UNAVAILABLE =
+  /^(MOVED|ASK|CLUSTERDOWN) |Connection is closed|max retries per request|ECONNREFUSED|Cluster redirections/i
+
+function nodeUnavailable(error: unknown): boolean {
+  return error instanceof Error && NODE_UNAVAILABLE.test(error.message)
 }
 
 /** Indexes of `keys` grouped by Redis Cluster hash slot. */

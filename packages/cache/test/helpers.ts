@@ -153,6 +153,14 @@ export class OwnedCluster {
             'yes',
             '--cluster-config-file',
             `nodes-${port}.conf`,
+            // Without replicas a dead master's slots stay uncovered; with the default (yes)
+            // every master would then answer CLUSTERDOWN for all slots. No: the others keep
+            // serving theirs.
+            '--cluster-require-full-coverage',
+            'no',
+            // How long until the others mark a silent master as failed (default 15 s).
+            '--cluster-node-timeout',
+            '2000',
             '--save',
             '',
             '--appendonly',
@@ -181,6 +189,15 @@ export class OwnedCluster {
 
   get nodes(): { host: string; port: number }[] {
     return this.ports.map((port) => ({ host: '127.0.0.1', port }))
+  }
+
+  /** SIGKILLs the master on `port` and waits until its process is gone. */
+  async kill(port: number) {
+    const child = this.processes[this.ports.indexOf(port)]
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
   }
 
   async stop() {

@@ -110,6 +110,8 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
         },
       },
       timeout: config.tasks.timeout,
+      lockDuration: config.tasks.lockDuration,
+      stalledInterval: config.tasks.stalledInterval,
       ...(monitor ? { autoscale: { probe: monitorProbe(monitor) } } : {}),
     })
   }

@@ -27,6 +27,8 @@ describe('configSchema', () => {
         worker: true,
         retry: { attempts: 3, backoff: { delay: 1000, max: 300_000 } },
         timeout: 300_000,
+        lockDuration: 30_000,
+        stalledInterval: 30_000,
       },
       memory: { enabled: true, checkInterval: 1000, minGcInterval: 30_000, leakDetection: true },
       monitor: { enabled: true, interval: 1000, history: 600_000, thresholds: {} },

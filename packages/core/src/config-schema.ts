@@ -185,6 +185,14 @@ const tasksSection = z.strictObject({
     .prefault({})
     .describe('Retries of failed jobs.'),
   timeout: duration().prefault('5m').describe('Longest a job may run (ms).'),
+  lockDuration: duration()
+    .prefault('30s')
+    .describe(
+      "How long a worker's lock on a running job lasts; a dead worker's jobs are recovered after it (ms).",
+    ),
+  stalledInterval: duration()
+    .prefault('30s')
+    .describe('How often a worker looks for jobs whose worker died (ms).'),
 })
 
 const memorySection = z

@@ -1,16 +1,22 @@
 // `pnpm bench` in this package: raw BullMQ beside ours on BullMQ and in process, then the
-// autoscaler against a fixed concurrency, in one run.
+// autoscaler against a fixed concurrency, then 1, 2 and 3 worker processes on one queue, in one
+// run.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { machine } from '@bi-perf/bench'
 import { autoscaleBench } from './autoscale.js'
 import { throughputBench } from './throughput.js'
+import { workersBench } from './workers.js'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const prefix = `bi-perf-bench-${randomUUID().slice(0, 8)}`
 
 console.log(`@bi-perf/tasks benchmarks — ${new Date().toISOString()} — ${machine()}\n`)
-const sections = [await throughputBench(redisUrl, prefix), await autoscaleBench(redisUrl, prefix)]
+const sections = [
+  await throughputBench(redisUrl, prefix),
+  await autoscaleBench(redisUrl, prefix),
+  await workersBench({ label: 'single Redis', redis: redisUrl }),
+]
 mkdirSync(new URL('../../../bench-results/', import.meta.url), { recursive: true })
 writeFileSync(
   new URL('../../../bench-results/tasks.md', import.meta.url),

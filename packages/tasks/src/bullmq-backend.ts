@@ -9,6 +9,19 @@ import { PRIORITY_LEVELS, type PreparedTask } from './validate.js'
 type Client = Redis | Cluster
 
 /**
+ * A given client may be lazy or refuse to queue while offline (the settings a cache wants);
+ * BullMQ's connections must connect by themselves and queue across reconnects.
+ */
+const OWN_CONNECTION = { lazyConnect: false, enableOfflineQueue: true }
+
+/**
+ * A given client's command timeout would cut BullMQ's blocking waits short: the worker blocks
+ * until the next job or the next delayed job is due, and a timed-out wait left delayed jobs and
+ * retries never promoted on a Cluster passed in with a 100 ms timeout.
+ */
+const NO_COMMAND_TIMEOUT = { commandTimeout: undefined }
+
+/**
  * The durable backend on BullMQ 6. Producer and worker each get their own connection (a worker's
  * blocking commands must not delay enqueues), opened from the URL or duplicated from the given
  * client with `maxRetriesPerRequest: null`, as BullMQ requires of worker connections.
@@ -40,10 +53,19 @@ export class BullMqBackend implements Backend {
     } else if ((redis as { isCluster?: boolean }).isCluster === true) {
       const cluster = redis as Cluster
       client = cluster.duplicate(undefined, {
-        redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: null },
+        ...OWN_CONNECTION,
+        redisOptions: {
+          ...cluster.options.redisOptions,
+          maxRetriesPerRequest: null,
+          ...(blocking ? NO_COMMAND_TIMEOUT : {}),
+        },
       })
     } else {
-      client = (redis as Redis).duplicate({ maxRetriesPerRequest: blocking ? null : 20 })
+      client = (redis as Redis).duplicate({
+        ...OWN_CONNECTION,
+        maxRetriesPerRequest: blocking ? null : 20,
+        ...(blocking ? NO_COMMAND_TIMEOUT : {}),
+      })
     }
     client.on('error', () => {
       // ioredis reconnects by itself; BullMQ reports lasting failures on its own objects.
