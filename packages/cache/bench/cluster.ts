@@ -1,7 +1,7 @@
 import { Cluster, Redis } from 'ioredis'
 import { createCache, type Cache } from '@bi-perf/cache'
 import { measure, report } from '@bi-perf/bench'
-import { OwnedCluster } from '../test/helpers.js'
+import { OwnedCluster } from '@bi-perf/test-services'
 import { kibObject } from './payloads.js'
 
 const CONCURRENCY = 64

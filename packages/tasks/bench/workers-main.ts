@@ -1,7 +1,7 @@
 // `node --import tsx bench/workers-main.ts [--cluster]`: only the worker-process benchmark, on
 // the shared Redis, or with --cluster on a three-master cluster started (and stopped) here.
 import { machine } from '@bi-perf/bench'
-import { OwnedCluster } from '../../cache/test/helpers.js'
+import { OwnedCluster } from '@bi-perf/test-services'
 import { workersBench } from './workers.js'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'

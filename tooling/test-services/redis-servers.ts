@@ -1,0 +1,234 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+
+// Redis servers a test or a benchmark owns: started on free loopback ports, ended by their own
+// pid. The shared Redis is never touched.
+
+/** Polls until the condition holds, failing after the deadline. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 5_000, what = 'condition' } = {},
+): Promise<number> {
+  const started = Date.now()
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return Date.now() - started
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * A redis-server this test owns, on its own port, with an append-only file so data survives a
+ * SIGKILL and restart. Ended by its own pid; the shared server is never touched.
+ */
+export class OwnedRedis {
+  readonly dir = mkdtempSync(join(tmpdir(), 'bi-perf-redis-'))
+  process: ChildProcess | undefined
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnedRedis> {
+    const server = new OwnedRedis(await freePort())
+    await server.start()
+    return server
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`
+  }
+
+  async start() {
+    this.process = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      { stdio: 'ignore' },
+    )
+    await answers(this.port)
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  async kill() {
+    await this.#signalAndWait('SIGKILL')
+  }
+
+  pause() {
+    this.process?.kill('SIGSTOP')
+  }
+
+  resume() {
+    this.process?.kill('SIGCONT')
+  }
+
+  async stop() {
+    this.resume()
+    await this.#signalAndWait('SIGTERM')
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  async #signalAndWait(signal: NodeJS.Signals) {
+    const child = this.process
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill(signal)
+    await exited
+  }
+}
+
+/**
+ * A three-master Redis Cluster this test owns: three `redis-server --cluster-enabled yes` on free
+ * ports joined by `redis-cli --cluster create`. Ended by pid.
+ */
+export class OwnedCluster {
+  readonly dir = mkdtempSync(join(tmpdir(), 'bi-perf-cluster-'))
+  readonly processes: ChildProcess[] = []
+
+  private constructor(readonly ports: number[]) {}
+
+  static async start(): Promise<OwnedCluster> {
+    const ports = [await freePort(), await freePort(), await freePort()]
+    const cluster = new OwnedCluster(ports)
+    for (const port of ports) {
+      cluster.processes.push(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            cluster.dir,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            // Without replicas a dead master's slots stay uncovered; with the default (yes)
+            // every master would then answer CLUSTERDOWN for all slots. No: the others keep
+            // serving theirs.
+            '--cluster-require-full-coverage',
+            'no',
+            // How long until the others mark a silent master as failed (default 15 s).
+            '--cluster-node-timeout',
+            '2000',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+          ],
+          { stdio: 'ignore' },
+        ),
+      )
+    }
+    await Promise.all(ports.map(answers))
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ])
+    const checker = new Redis(ports[0]!, '127.0.0.1')
+    await waitFor(async () => (await checker.cluster('INFO')).includes('cluster_state:ok'), {
+      what: 'the cluster to be ready',
+    })
+    checker.disconnect()
+    return cluster
+  }
+
+  get nodes(): { host: string; port: number }[] {
+    return this.ports.map((port) => ({ host: '127.0.0.1', port }))
+  }
+
+  /** SIGKILLs the master on `port` and waits until its process is gone. */
+  async kill(port: number) {
+    const child = this.processes[this.ports.indexOf(port)]
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+  }
+
+  async stop() {
+    await Promise.all(
+      this.processes.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined)
+            child.once('exit', resolve)
+            child.kill('SIGTERM')
+          }),
+      ),
+    )
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+/** Waits until a redis-server on the loopback port answers PING. */
+async function answers(port: number) {
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
+  probe.on('error', () => {})
+  try {
+    await waitFor(
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect()
+          return (await probe.ping()) === 'PONG'
+        } catch {
+          probe.disconnect()
+          return false
+        }
+      },
+      { what: `redis-server on port ${port} to answer` },
+    )
+  } finally {
+    probe.disconnect()
+  }
+}
+
+/** Runs a command to completion; rejects with its stderr when it fails. */
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr}`)),
+    )
+  })
+}
