@@ -3,7 +3,7 @@
 // code as `pnpm topology:up`. Processes run the TypeScript sources through tsx (like the
 // workspace packages resolve to theirs in tests), so no build of dist/ races another test's.
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDatabase, type Database } from '@bi-perf/db'
@@ -67,8 +67,19 @@ function headers(role: 'viewer' | 'admin' = 'viewer', sub: string = randomUUID()
 
 async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, { headers: headers(), ...init })
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status} ${await response.text()}\n${apiErrors()}`)
+  }
   return (await response.json()) as T
+}
+
+/** The error lines the API processes logged (the cause of a 500 is only there). */
+function apiErrors(): string {
+  return state.apis
+    .flatMap((api) => readFileSync(api.log, 'utf8').split('\n'))
+    .filter((line) => /"level":(50|60)/.test(line))
+    .slice(-5)
+    .join('\n')
 }
 
 async function poll<T>(

@@ -15,11 +15,15 @@ type Client = Redis | Cluster
 const OWN_CONNECTION = { lazyConnect: false, enableOfflineQueue: true }
 
 /**
- * A given client's command timeout would cut BullMQ's blocking waits short: the worker blocks
- * until the next job or the next delayed job is due, and a timed-out wait left delayed jobs and
- * retries never promoted on a Cluster passed in with a 100 ms timeout.
+ * Command timeouts of BullMQ's own connections. A given client's timeout (a cache's 100 ms) is
+ * not BullMQ's: it cut the worker's blocking wait short, so on a Cluster passed in that way
+ * delayed tasks and retries never ran, and it failed producers' `addBulk` of hundreds of jobs on
+ * a busy Redis. The blocking connection waits as long as BullMQ asks; every other command gets
+ * 5 s, so a Redis that stops answering fails an enqueue rather than hanging it.
  */
-const NO_COMMAND_TIMEOUT = { commandTimeout: undefined }
+function commandTimeout(blocking: boolean) {
+  return { commandTimeout: blocking ? undefined : 5_000 }
+}
 
 /**
  * The durable backend on BullMQ 6. Producer and worker each get their own connection (a worker's
@@ -47,6 +51,7 @@ export class BullMqBackend implements Backend {
     let client: Client
     if (typeof redis === 'string') {
       client = new Redis(redis, {
+        ...commandTimeout(blocking),
         maxRetriesPerRequest: blocking ? null : 20,
         ...(blocking ? {} : { enableOfflineQueue: true }),
       })
@@ -57,14 +62,14 @@ export class BullMqBackend implements Backend {
         redisOptions: {
           ...cluster.options.redisOptions,
           maxRetriesPerRequest: null,
-          ...(blocking ? NO_COMMAND_TIMEOUT : {}),
+          ...commandTimeout(blocking),
         },
       })
     } else {
       client = (redis as Redis).duplicate({
         ...OWN_CONNECTION,
         maxRetriesPerRequest: blocking ? null : 20,
-        ...(blocking ? NO_COMMAND_TIMEOUT : {}),
+        ...commandTimeout(blocking),
       })
     }
     client.on('error', () => {
