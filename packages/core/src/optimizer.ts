@@ -23,6 +23,7 @@ import { ComponentDisabledError, InvalidArgumentError, OptimizerStateError } fro
 import { createMetricsHistory } from './metrics-history.js'
 import type { MetricsHistory } from './metrics-history.js'
 import { toProfileName } from './profiles.js'
+import { trimCacheOnPressure } from './trim-on-pressure.js'
 import { registerOptimizerGauges } from './prometheus.js'
 import { recommend } from './recommend.js'
 import { InstanceRegistry } from './instance-registry.js'
@@ -157,8 +158,11 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     if (this.#stopping) throw new OptimizerStateError('The optimizer is stopped; create a new one')
     if (this.#startedAt !== undefined) return
     this.#startedAt = Date.now()
-    const { monitor, memory, redis, tasks } = this.#components
+    const { monitor, memory, redis, tasks, cache } = this.#components
     monitor?.start()
+    if (memory && cache?.settings().l1.enabled) {
+      this.#unsubscribe.push(trimCacheOnPressure(memory, cache))
+    }
     if (memory) {
       this.#unsubscribe.push(
         memory.on('leak-suspected', () => {
