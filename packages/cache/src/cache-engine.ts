@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { CacheClosedError } from './errors.js'
+import { CacheClosedError, InvalidOptionError } from './errors.js'
 import { escapeGlob } from './glob.js'
 import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
@@ -272,6 +272,14 @@ export class CacheEngine {
     options.l1.maxEntries = next.l1.maxEntries
     options.l1.maxBytes = next.l1.maxBytes
     return this.settings()
+  }
+
+  shrink(keep: number): number {
+    this.#assertOpen()
+    if (typeof keep !== 'number' || !(keep >= 0 && keep <= 1)) {
+      throw new InvalidOptionError('keep', keep, 'must be a share from 0 to 1')
+    }
+    return this.#memory.shrink(keep)
   }
 
   settings(): CacheSettings {

@@ -105,6 +105,10 @@ export class CacheView implements Cache {
     return this.#engine.configure(changes)
   }
 
+  shrink(keep: number): number {
+    return this.#engine.shrink(keep)
+  }
+
   settings(): CacheSettings {
     return this.#engine.settings()
   }

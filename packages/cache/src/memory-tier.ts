@@ -75,6 +75,22 @@ export class MemoryTier {
     this.#lru = next
   }
 
+  /**
+   * Drops least recently used entries until the tier holds at most `keep` (0–1) of the bytes it
+   * holds now; returns how many went (counted as evictions, untagged by dispose). Expired
+   * entries go first and are not counted.
+   */
+  shrink(keep: number): number {
+    this.#lru.purgeStale()
+    const target = this.#lru.calculatedSize * keep
+    let dropped = 0
+    while (this.#lru.size > 0 && this.#lru.calculatedSize > target) {
+      this.#lru.pop()
+      dropped++
+    }
+    return dropped
+  }
+
   /** The entry while it may still be served (fresh or within grace), without counting a lookup. */
   peek(key: string): MemoryEntry | undefined {
     return this.#lru.get(key)

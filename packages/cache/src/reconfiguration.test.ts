@@ -157,3 +157,30 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+describe('cache.shrink', () => {
+  it('drops least recently used entries down to the share of bytes kept, and keeps the bounds', async () => {
+    const cache = memoryCache({ l1: { maxEntries: 1_000 } })
+    for (let i = 0; i < 100; i++) await cache.set(`k${i}`, { i, text: 'x'.repeat(100) })
+    await cache.get('k0') // now the most recently used
+    const before = cache.stats().l1
+
+    const dropped = cache.namespace('any').shrink(0.5)
+
+    const after = cache.stats().l1
+    expect(after.bytes).toBeLessThanOrEqual(before.bytes * 0.5)
+    expect(after.entries).toBe(100 - dropped)
+    expect(after.evictions).toBe(before.evictions + dropped)
+    expect(after.maxBytes).toBe(before.maxBytes)
+    expect(await cache.get('k0')).toEqual({ i: 0, text: 'x'.repeat(100) })
+    expect(await cache.get('k1')).toBeUndefined()
+  })
+
+  it('rejects a share outside 0–1 and changes nothing', async () => {
+    const cache = memoryCache()
+    await cache.set('k', 1)
+    expect(() => cache.shrink(1.5)).toThrow(InvalidOptionError)
+    expect(() => cache.shrink(Number.NaN)).toThrow(InvalidOptionError)
+    expect(cache.stats().l1.entries).toBe(1)
+  })
+})

@@ -323,6 +323,16 @@ export interface Cache {
   configure(changes: CacheReconfiguration): CacheSettings
   /** The settings in force (cache-wide; a namespace reports its root cache's). */
   settings(): CacheSettings
+  /**
+   * Frees memory now: drops the in-process tier's least recently used entries until it holds at
+   * most `keep` (0–1) of the bytes it holds now, and returns how many went (counted in
+   * `stats().l1.evictions`). The bounds stay, so the tier fills again. Cache-wide; Redis is not
+   * touched. Meant for memory-pressure hooks.
+   *
+   * @example
+   * memory.onPressure('soft', () => cache.shrink(0.5))
+   */
+  shrink(keep: number): number
   /** Ends timers and connections. Idempotent. */
   close(): Promise<void>
 }

@@ -10,21 +10,13 @@ export const KEEP_ON_PRESSURE = { soft: 0.5, hard: 0.1 } as const
 /**
  * Frees memory where a data-heavy service holds most of it: on soft pressure the cache's
  * in-process tier drops its least recently used half, on hard pressure all but a tenth. Its
- * bounds are restored at once, so it fills again as the heap allows. Returns a function that
- * unregisters both hooks.
+ * bounds stay, so it fills again as the heap allows. Returns a function that unregisters both
+ * hooks.
  */
 export function trimCacheOnPressure(memory: MemoryManager, cache: Cache): () => void {
-  const trim = (keep: number) => () => {
-    const { bytes, maxBytes } = cache.stats().l1
-    if (bytes === 0) return
-    // Shrinking the bound evicts least recently used entries down to it; putting the bound
-    // back keeps what is left.
-    cache.configure({ l1: { maxBytes: Math.max(1, Math.floor(bytes * keep)) } })
-    cache.configure({ l1: { maxBytes } })
-  }
   const off = [
-    memory.onPressure('soft', trim(KEEP_ON_PRESSURE.soft)),
-    memory.onPressure('hard', trim(KEEP_ON_PRESSURE.hard)),
+    memory.onPressure('soft', () => void cache.shrink(KEEP_ON_PRESSURE.soft)),
+    memory.onPressure('hard', () => void cache.shrink(KEEP_ON_PRESSURE.hard)),
   ]
   return () => {
     for (const unregister of off) unregister()
