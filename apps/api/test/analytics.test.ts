@@ -129,7 +129,7 @@ describe('GET /analytics/dashboard on PGlite', () => {
       if (event.name === REFRESH_TASK) completed++
     })
     await optimizer.tasks!.enqueue(REFRESH_TASK, {})
-    await waitFor(() => completed === 1, 15_000)
+    await waitFor(() => completed === 1, { timeoutMs: 15_000 })
 
     const after = await getDashboard(app, token)
     expect(after.widgets.totals.priceRows).toBe(before.widgets.totals.priceRows + 200)
@@ -152,7 +152,7 @@ describe('GET /analytics/dashboard on PGlite', () => {
           .rows[0]!.n,
       )
     const seeded = await count()
-    await waitFor(async () => (await count()) > seeded, 15_000)
+    await waitFor(async () => (await count()) > seeded, { timeoutMs: 15_000 })
     await workload.close()
     await workload.close()
     const closed = await count()
@@ -166,7 +166,7 @@ describe('GET /analytics/dashboard on PGlite', () => {
 describe('GET /analytics/history', () => {
   it('returns the recent points of chart series', async () => {
     const { app, optimizer, secret } = await makeApp()
-    await waitFor(() => optimizer.history('system.cpu', 60_000).length > 0, 10_000)
+    await waitFor(() => optimizer.history('system.cpu', 60_000).length > 0, { timeoutMs: 10_000 })
     const response = await app.request(
       '/analytics/history?series=system.cpu,db.pool.saturation&window=1m',
       {

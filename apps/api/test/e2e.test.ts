@@ -1,11 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DATABASE_URL, hsToken, newSecret, REDIS_URL, uniqueName, waitFor } from './helpers.js'
+import {
+  DATABASE_URL,
+  freePort,
+  hsToken,
+  newSecret,
+  REDIS_URL,
+  uniqueName,
+  waitFor,
+} from './helpers.js'
 
 // The built server (`dist/main.js`), as `pnpm start` runs it. Built here so the test never runs a
 // stale bundle; workspace packages resolve to their sources (`@bi-perf/source` + tsx), so only
@@ -54,15 +61,6 @@ afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 })
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
 /** A GET on a fresh connection (no keep-alive pool), resolving to the status or the error code. */
 function probe(url: string): Promise<number | string> {
   return new Promise((resolve) => {
@@ -106,7 +104,7 @@ describe('bi-perf-api process', () => {
       BI_PERF_REDIS_PREFIX: prefix,
       BI_PERF_TASKS_QUEUE: prefix,
     })
-    await waitFor(() => server.stdout().includes('bi-perf-api listening on'), 30_000)
+    await waitFor(() => server.stdout().includes('bi-perf-api listening on'), { timeoutMs: 30_000 })
     const startLines = server
       .stdout()
       .split('\n')
@@ -161,10 +159,12 @@ describe('bi-perf-api process', () => {
       slowRequest = req
     })
     // The scrape counts itself, so 2 means the upload is inside the app.
-    await waitFor(async () => (await inFlight(url)) >= 2, 10_000)
+    await waitFor(async () => (await inFlight(url)) >= 2, { timeoutMs: 10_000 })
 
     server.child.kill('SIGTERM')
-    await waitFor(async () => (await probe(`${url}/health/live`)) === 'ECONNREFUSED', 10_000)
+    await waitFor(async () => (await probe(`${url}/health/live`)) === 'ECONNREFUSED', {
+      timeoutMs: 10_000,
+    })
     slowRequest?.end(body.slice(10))
 
     const answer = await slow
@@ -207,7 +207,7 @@ describe('bi-perf-api process', () => {
       BI_PERF_REDIS_PREFIX: prefix,
       BI_PERF_TASKS_QUEUE: prefix,
     })
-    await waitFor(() => server.stdout().includes('#token='), 30_000)
+    await waitFor(() => server.stdout().includes('#token='), { timeoutMs: 30_000 })
     const lines = server
       .stdout()
       .split('\n')

@@ -145,18 +145,6 @@ export function noneToken(claims: JWTPayload): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 /** The error shape every non-2xx response has; also asserts no stack trace leaked. */
 export async function readError(
   response: Response,
@@ -178,3 +166,5 @@ export async function readError(
   if (keys !== 'error') throw new Error(`extra top-level keys: ${keys}`)
   return body.error as { code: string; message: string; details?: unknown }
 }
+
+export { freePort, waitFor } from '@bi-perf/test-services'

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net'
 import type { Optimizer } from '@bi-perf/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
   captureLogger,
+  freePort,
   hsToken,
   makeApp,
   newSecret,
@@ -123,7 +123,7 @@ describe('Redis rate limit', () => {
   })
 
   it('fails open with one warning when Redis is unreachable', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const log = captureLogger()
     const config = {
       redis: { url: `redis://127.0.0.1:${port}`, prefix, connectTimeout: '200ms' },
@@ -148,12 +148,3 @@ describe('Redis rate limit', () => {
     expect(warnings[0]).toMatchObject({ level: 40, store: 'redis' })
   })
 })
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}

@@ -1,11 +1,9 @@
 import type { Duration } from '@bi-perf/cache'
-import { readDuration } from '@bi-perf/internal'
+import { MetricRing, readDuration, summarizePoints } from '@bi-perf/internal'
 import { InvalidArgumentError } from './errors.js'
 import { derivePoints } from './metrics-history-derive.js'
-import { MetricRing } from '@bi-perf/internal'
 import type { MetricSeriesName } from './metrics-history-series.js'
 import type { WindowStats } from './metrics-history-stats.js'
-import { summarizeWindow } from './metrics-history-stats.js'
 import type { OptimizerMetrics } from './types.js'
 
 export type { WindowStats } from './metrics-history-stats.js'
@@ -121,7 +119,7 @@ export function createMetricsHistory(options: MetricsHistoryOptions = {}): Metri
 
     window(series, windowMs) {
       const count = copyWindow(series, windowMs)
-      return count === 0 ? undefined : summarizeWindow(times, values, count)
+      return count === 0 ? undefined : summarizePoints(times, values, count)
     },
 
     points(series, windowMs) {

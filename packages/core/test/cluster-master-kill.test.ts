@@ -115,20 +115,23 @@ describe('a master SIGKILLed under load (no replicas)', () => {
     const survivorsServedAfterMs = Date.now() - killedAt
     // The surviving masters mark the dead one as failed and, without full coverage required,
     // still report the cluster as ok for the slots they own.
-    await waitFor(async () => {
-      const survivor = new Redis(alive[0]!.port, '127.0.0.1', { maxRetriesPerRequest: 0 })
-      try {
-        const nodes = (await survivor.cluster('NODES')) as string
-        const info = await survivor.cluster('INFO')
-        return (
-          nodes.includes(`:${victim}@`) &&
-          / master,fail /.test(nodes) &&
-          info.includes('cluster_state:ok')
-        )
-      } finally {
-        survivor.disconnect()
-      }
-    }, 10_000)
+    await waitFor(
+      async () => {
+        const survivor = new Redis(alive[0]!.port, '127.0.0.1', { maxRetriesPerRequest: 0 })
+        try {
+          const nodes = (await survivor.cluster('NODES')) as string
+          const info = await survivor.cluster('INFO')
+          return (
+            nodes.includes(`:${victim}@`) &&
+            / master,fail /.test(nodes) &&
+            info.includes('cluster_state:ok')
+          )
+        } finally {
+          survivor.disconnect()
+        }
+      },
+      { timeoutMs: 10_000 },
+    )
     const callsBeforeStop = calls
     await waitFor(() => calls > callsBeforeStop + 500)
     running = false

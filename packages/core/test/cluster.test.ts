@@ -124,7 +124,7 @@ describe('an optimizer configured with REDIS_CLUSTER_NODES', () => {
     second.tasks!.define('echo', (data: { n: number }) => void ran.push(`second:${data.n}`))
     await first.tasks!.enqueueMany([0, 1, 2].map((n) => ({ name: 'echo', data: { n } })))
     await second.tasks!.enqueue('echo', { n: 0 })
-    await waitFor(() => ran.length === 4, 10_000)
+    await waitFor(() => ran.length === 4, { timeoutMs: 10_000 })
     expect(ran.sort()).toEqual(['first:0', 'first:1', 'first:2', 'second:0'])
 
     // Every key of one queue shares the slot of its hash tag (BullMQ's scripts need that); the
@@ -168,8 +168,8 @@ describe('an optimizer configured with REDIS_CLUSTER_NODES', () => {
     })
     await tasks.enqueue('later', {}, { delay: 300 })
     await tasks.enqueue('flaky', {})
-    await waitFor(() => runs.filter((run) => run === 'later').length === 1, 15_000)
-    await waitFor(() => runs.filter((run) => run === 'flaky').length === 2, 15_000)
+    await waitFor(() => runs.filter((run) => run === 'later').length === 1, { timeoutMs: 15_000 })
+    await waitFor(() => runs.filter((run) => run === 'flaky').length === 2, { timeoutMs: 15_000 })
   })
 
   it('lists both instances through heartbeats and applies a profile applied on the other', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import type { BiPerfConfigInput } from '../src/config-schema.js'
 
 /** The shared services. A missing server fails the tests, never skips them. */
@@ -25,24 +24,5 @@ export function testConfig(overrides: BiPerfConfigInput = {}): BiPerfConfigInput
   }
 }
 
-/** A TCP port nothing listens on (bound, read, released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+/** A loopback port nothing listens on (bound, read, released). */
+export { freePort as closedPort, waitFor } from '@bi-perf/test-services'

@@ -1,4 +1,4 @@
-import { MetricRing } from '@bi-perf/internal'
+import { MetricRing, summarizePoints } from '@bi-perf/internal'
 import type { MetricPoint, MetricSummary } from './types.js'
 
 /** One ring per metric, created on the metric's first value. */
@@ -65,40 +65,8 @@ export class MetricHistory {
   }
 }
 
-/**
- * min / avg / max / nearest-rank p95 / last, and the least-squares slope per minute. Times are
- * taken relative to the first point so the sums stay exact for epoch milliseconds.
- */
+/** min / avg / max / nearest-rank p95 / last, and the least-squares slope per minute. */
 export function summarize(times: Float64Array, values: Float64Array, count: number): MetricSummary {
-  let min = Number.POSITIVE_INFINITY
-  let max = Number.NEGATIVE_INFINITY
-  let sum = 0
-  let sumT = 0
-  const origin = times[0]!
-  for (let index = 0; index < count; index++) {
-    const value = values[index]!
-    if (value < min) min = value
-    if (value > max) max = value
-    sum += value
-    sumT += (times[index]! - origin) / 60_000
-  }
-  const avg = sum / count
-  const meanT = sumT / count
-  let covariance = 0
-  let variance = 0
-  for (let index = 0; index < count; index++) {
-    const t = (times[index]! - origin) / 60_000 - meanT
-    covariance += t * (values[index]! - avg)
-    variance += t * t
-  }
-  const sorted = values.slice(0, count).sort()
-  return {
-    count,
-    min,
-    avg,
-    max,
-    p95: sorted[Math.max(0, Math.ceil(0.95 * count) - 1)]!,
-    last: values[count - 1]!,
-    trendPerMinute: variance > 0 ? covariance / variance : 0,
-  }
+  const { min, mean, max, p95, last, slopePerMinute } = summarizePoints(times, values, count)
+  return { count, min, avg: mean, max, p95, last, trendPerMinute: slopePerMinute }
 }
