@@ -149,7 +149,7 @@ try {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
     '- Command: `flock /tmp/bi-perf-bench.lock npx -y pnpm@10.34.9 --filter @bi-perf/api bench`',
-    `- Method: autocannon in the parent process, each server in its own child process; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} interleaved rounds, median of the rounds. Our server is the production stack: JSON access log per request (stdout to /dev/null), 12 security headers, request id, HTTP metrics, memory rate limiter (limit out of reach) and bearer JWT (HS256) on /performance/*, verified once per token then cached; optimizer on PGlite with the demo workload seeded, no Redis. The gap to bare Hono is that per-request work plus ~1 KB more headers per response for the load generator to parse.`,
+    `- Method: autocannon in the parent process, each server in its own child process; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} interleaved rounds, median of the rounds. Our server is the production stack: JSON access log per request (stdout to /dev/null), the 5 API security headers, request id, HTTP metrics, memory rate limiter (limit out of reach) and bearer JWT (HS256) on /performance/*, verified once per token then cached; optimizer on PGlite with the demo workload seeded, no Redis. The gap to bare Hono is that per-request work plus ~0.4 KB more headers per response for the load generator to parse.`,
     '',
     '| Route | req/s (median) | p99 ms | vs bare Hono |',
     '| --- | ---: | ---: | ---: |',

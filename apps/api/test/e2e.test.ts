@@ -118,7 +118,10 @@ describe('bi-perf-api process', () => {
     expect(status.status).toBe(200)
     // Over a socket these headers go straight to Node's response: check they arrive with hono's.
     expect(status.headers.get('content-type')).toBe('application/json')
-    expect(status.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(status.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    )
+    expect(status.headers.get('cache-control')).toBe('no-store')
     expect(status.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(status.headers.get('ratelimit-limit')).toBe('300')
     expect(status.headers.get('ratelimit-remaining')).toBe('299')

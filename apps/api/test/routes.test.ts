@@ -298,14 +298,32 @@ describe('http hygiene', () => {
     expect(log.text()).not.toContain(token.slice('Bearer '.length))
   })
 
-  it('sets a CSP allowing only this origin, and the other secure headers', async () => {
-    const response = await app.request('/health/live')
-    const csp = response.headers.get('content-security-policy') ?? ''
-    expect(csp).toContain("script-src 'self'")
-    expect(csp).toContain("default-src 'self'")
-    expect(csp).not.toContain('unsafe-eval')
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+  it('gives pages a CSP allowing only this origin, and the other secure headers', async () => {
+    for (const path of ['/', '/docs']) {
+      const response = await app.request(path)
+      expect(response.status).toBe(200)
+      const csp = response.headers.get('content-security-policy') ?? ''
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("default-src 'self'")
+      expect(csp).not.toContain('unsafe-eval')
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+    }
+  })
+
+  it('gives API responses the REST set: nothing may load, nothing may be stored', async () => {
+    for (const path of ['/health/live', '/openapi.json', '/metrics', '/no-such-route']) {
+      const response = await app.request(path)
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      )
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(response.headers.get('x-frame-options')).toBe('DENY')
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=')
+      expect(response.headers.get('cross-origin-opener-policy')).toBeNull()
+    }
   })
 
   it('sends no CORS headers unless origins are configured', async () => {
