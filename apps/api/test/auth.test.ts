@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Optimizer } from '@bi-perf/core'
+import { jwtKeyId, type Optimizer } from '@bi-perf/core'
 import { exportJWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
@@ -151,6 +151,30 @@ describe('HS256 bearer tokens', () => {
       expect(response.status, `${method} ${path}`).toBe(401)
       await readError(response)
     }
+  })
+})
+
+describe('HS256 secret rotation', () => {
+  it('accepts tokens of a previous secret by kid until it is removed from the configuration', async () => {
+    const current = newSecret()
+    const previous = newSecret()
+    const old = await new SignJWT({ role: 'viewer' })
+      .setProtectedHeader({ alg: 'HS256', kid: jwtKeyId(previous) })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(previous))
+    const rotating = await makeApp({
+      optimizer,
+      config: { server: { auth: { jwtSecret: current, jwtPreviousSecrets: [previous] } } },
+    })
+    const accepted = await rotating.app.request('/performance/status', { headers: bearer(old) })
+    expect(accepted.status).toBe(200)
+
+    const rotated = await makeApp({
+      optimizer,
+      config: { server: { auth: { jwtSecret: current } } },
+    })
+    const refused = await rotated.app.request('/performance/status', { headers: bearer(old) })
+    await expect401(refused, 'unknown signing key')
   })
 })
 

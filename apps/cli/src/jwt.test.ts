@@ -27,4 +27,9 @@ describe('signCliToken', () => {
     })
     expect(decode(token.split('.')[1]!)).toMatchObject({ iss: 'me', aud: 'api', exp: 1 })
   })
+
+  it('names the signing secret by kid when given', () => {
+    const token = signCliToken('s', { role: 'viewer', ttlMs: 1000, now: 0, keyId: 'k1' })
+    expect(decode(token.split('.')[0]!)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k1' })
+  })
 })

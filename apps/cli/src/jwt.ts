@@ -11,6 +11,8 @@ export interface CliTokenClaims {
   audience?: string | undefined
   /** Seconds since the epoch used as `iat`. @default now */
   now?: number
+  /** `kid` of the header: which of the server's secrets signed it (core's `jwtKeyId`). */
+  keyId?: string | undefined
 }
 
 function base64url(data: string | Buffer): string {
@@ -18,7 +20,8 @@ function base64url(data: string | Buffer): string {
 }
 
 /**
- * An HS256 JWT with `sub: 'cli'`, `role`, `iat`, `exp` (and `iss` / `aud` when given), signed
+ * An HS256 JWT with `sub: 'cli'`, `role`, `iat`, `exp` (and `iss` / `aud`, and `kid` in the
+ * header, when given), signed
  * with `secret` as UTF-8 bytes — the way the API verifies `server.auth.jwtSecret`.
  *
  * @example
@@ -34,7 +37,9 @@ export function signCliToken(secret: string, claims: CliTokenClaims): string {
   }
   if (claims.issuer !== undefined) payload.iss = claims.issuer
   if (claims.audience !== undefined) payload.aud = claims.audience
-  const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}`
+  const header: Record<string, string> = { alg: 'HS256', typ: 'JWT' }
+  if (claims.keyId !== undefined) header.kid = claims.keyId
+  const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
   const signature = createHmac('sha256', secret).update(unsigned).digest('base64url')
   return `${unsigned}.${signature}`
 }

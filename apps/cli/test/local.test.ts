@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { createOptimizer } from '@bi-perf/core'
+import { createOptimizer, jwtKeyId } from '@bi-perf/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   cleanEnv,
@@ -188,6 +188,7 @@ describe('token', () => {
     expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({
       alg: 'HS256',
       typ: 'JWT',
+      kid: jwtKeyId(secret),
     })
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<
       string,

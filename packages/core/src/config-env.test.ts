@@ -34,6 +34,7 @@ describe('envVariableNames', () => {
       'server.host': 'HOST',
       'server.logLevel': 'BI_PERF_LOG_LEVEL',
       'server.auth.jwtSecret': 'BI_PERF_JWT_SECRET',
+      'server.auth.jwtPreviousSecrets': 'BI_PERF_JWT_PREVIOUS_SECRETS',
       'server.auth.jwtPublicKey': 'BI_PERF_JWT_PUBLIC_KEY',
       'server.auth.jwksUrl': 'BI_PERF_JWKS_URL',
     })

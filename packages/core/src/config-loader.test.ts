@@ -289,6 +289,12 @@ describe('resolveConfig', () => {
       expect(message).not.toContain('hunter2')
     })
 
+    it('keeps previous JWT secrets only beside a current one', () => {
+      expect(() =>
+        resolveConfig({ server: { auth: { jwtPreviousSecrets: ['p'.repeat(32)] } } }),
+      ).toThrow('server.auth.jwtPreviousSecrets: needs jwtSecret')
+    })
+
     it('accepts secrets that follow the rules', () => {
       const config = resolveConfig({
         server: { auth: { jwtSecret: 'k'.repeat(32) }, metricsToken: 't'.repeat(16) },

@@ -24,14 +24,19 @@ describe('redactConfig', () => {
     const config = resolveConfig({
       redis: { url: 'redis://:redis-pw@cache:6379' },
       database: { url: 'postgres://app:db-pw@db/bi' },
-      server: { auth: { jwtSecret: 's'.repeat(40) }, metricsToken: 'm'.repeat(20), port: 9000 },
+      server: {
+        auth: { jwtSecret: 's'.repeat(40), jwtPreviousSecrets: ['p'.repeat(40), 'q'.repeat(40)] },
+        metricsToken: 'm'.repeat(20),
+        port: 9000,
+      },
     })
     const shown = redactConfig(config)
     const text = JSON.stringify(shown)
-    expect(text).not.toMatch(/redis-pw|db-pw|sssss|mmmmm/)
+    expect(text).not.toMatch(/redis-pw|db-pw|sssss|mmmmm|ppppp|qqqqq/)
     expect(shown.redis.url).toBe('redis://:***@cache:6379')
     expect(shown.database.url).toBe('postgres://app:***@db/bi')
     expect(shown.server.auth.jwtSecret).toBe('***')
+    expect(shown.server.auth.jwtPreviousSecrets).toEqual(['***', '***'])
     expect(shown.server.metricsToken).toBe('***')
     expect(shown.server.port).toBe(9000)
     expect(config.server.auth.jwtSecret).toBe('s'.repeat(40))

@@ -26,7 +26,7 @@ export function redactUrl(url: string): string {
 
 /**
  * A copy of a configuration that is safe to print (`bi-perf config show`, startup logs): JWT
- * secret, public key and metrics token replaced by `***`, and passwords masked in the Redis,
+ * secrets (current and previous), public key and metrics token replaced by `***`, and passwords masked in the Redis,
  * database and JWKS URLs.
  *
  * @example
@@ -40,11 +40,14 @@ export function redactConfig(config: BiPerfConfig): BiPerfConfig {
     database: withMasked(config.database, { url: redactUrl }),
     server: {
       ...withMasked(config.server, { metricsToken: () => MASK }),
-      auth: withMasked(auth, {
-        jwtSecret: () => MASK,
-        jwtPublicKey: () => MASK,
-        jwksUrl: redactUrl,
-      }),
+      auth: {
+        ...withMasked(auth, {
+          jwtSecret: () => MASK,
+          jwtPublicKey: () => MASK,
+          jwksUrl: redactUrl,
+        }),
+        jwtPreviousSecrets: auth.jwtPreviousSecrets.map(() => MASK),
+      },
     },
   }
 }

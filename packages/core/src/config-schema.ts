@@ -273,6 +273,12 @@ const authSection = z
     jwtSecret: secret(32)
       .optional()
       .describe('HS256 secret verifying bearer tokens, at least 32 characters.'),
+    jwtPreviousSecrets: z
+      .array(secret(32), { error: 'expected a list of secrets' })
+      .default([])
+      .describe(
+        'Former HS256 secrets still accepted while their tokens expire (rotation by kid); needs jwtSecret.',
+      ),
     jwtPublicKey: pemPublicKey()
       .optional()
       .describe('PEM public key verifying RS256/ES256 bearer tokens.'),
@@ -295,6 +301,13 @@ const authSection = z
         code: 'custom',
         path: [keys[1]!],
         message: `give at most one of jwtSecret, jwtPublicKey and jwksUrl (${keys[0]} is set too)`,
+      })
+    }
+    if (auth.jwtPreviousSecrets.length > 0 && auth.jwtSecret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwtPreviousSecrets'],
+        message: 'needs jwtSecret: previous secrets are kept only beside a current one',
       })
     }
   })

@@ -33,6 +33,36 @@ async function issuesOf(options: LoadConfigOptions): Promise<ConfigIssue[]> {
 }
 
 describe('loadConfig', () => {
+  it('reads previous JWT secrets from a comma-separated variable, each checked and never shown', async () => {
+    const current = 'c'.repeat(32)
+    const config = await loadConfig({
+      cwd: dir,
+      env: {
+        BI_PERF_JWT_SECRET: current,
+        BI_PERF_JWT_PREVIOUS_SECRETS: `${'p'.repeat(32)}, ${'q'.repeat(40)}`,
+      },
+    })
+    expect(config.server.auth.jwtPreviousSecrets).toEqual(['p'.repeat(32), 'q'.repeat(40)])
+
+    const short = 'short-old-secret'
+    const error = await loadConfig({
+      cwd: dir,
+      env: {
+        BI_PERF_JWT_SECRET: current,
+        BI_PERF_JWT_PREVIOUS_SECRETS: `${'p'.repeat(32)},${short}`,
+      },
+    }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).issues).toEqual([
+      {
+        path: 'server.auth.jwtPreviousSecrets.1',
+        rule: 'must be a string of at least 32 characters',
+        source: 'env BI_PERF_JWT_PREVIOUS_SECRETS',
+      },
+    ])
+    expect((error as Error).message).not.toContain(short)
+  })
+
   it('takes each setting from the environment over the file over the defaults', async () => {
     await write(
       'bi-perf.yaml',

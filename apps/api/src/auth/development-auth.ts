@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { jwtKeyId } from '@bi-perf/core'
 import { SignJWT } from 'jose'
 
 /** A throwaway secret and an admin token for it, for a development server without auth. */
@@ -28,7 +29,7 @@ export async function createDevelopmentAuth(
   const secret = randomBytes(32).toString('base64url')
   const issuedAt = Math.floor(now / 1000)
   const token = new SignJWT({ role: 'admin' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: jwtKeyId(secret) })
     .setSubject('development-admin')
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + LIFETIME_SECONDS)

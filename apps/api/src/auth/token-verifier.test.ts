@@ -1,3 +1,4 @@
+import { jwtKeyId } from '@bi-perf/core'
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createTokenVerifier } from './token-verifier.js'
@@ -53,5 +54,76 @@ describe('createTokenVerifier', () => {
     expect(() => createTokenVerifier({ jwtPublicKey: ed, clockTolerance: 0 })).toThrow(
       /RSA key \(RS256\) or a P-256/,
     )
+  })
+
+  describe('rotating the HS256 secret by kid', () => {
+    const current = 'the-current-secret-of-32-characters!'
+    const previous = 'the-previous-secret-of-32-characters'
+    const signWith = (key: string, kid?: string) =>
+      new SignJWT({ role: 'viewer' })
+        .setProtectedHeader(kid === undefined ? { alg: 'HS256' } : { alg: 'HS256', kid })
+        .setSubject(kid ?? 'no-kid')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(key))
+    const rotated = () =>
+      createTokenVerifier(
+        { jwtSecret: current, jwtPreviousSecrets: [previous], clockTolerance: 0 },
+        {},
+        { maxTokens: 0 },
+      )
+
+    it('accepts tokens of the current and the previous secret, found by kid or tried in turn', async () => {
+      const verifier = rotated()
+      for (const token of [
+        await signWith(current, jwtKeyId(current)),
+        await signWith(previous, jwtKeyId(previous)),
+        await signWith(current),
+        await signWith(previous),
+      ]) {
+        expect((await verifier.verify(token)).role).toBe('viewer')
+      }
+    })
+
+    it('rejects an unknown kid, a kid naming another secret, and a retired secret', async () => {
+      const verifier = rotated()
+      await expect(
+        verifier.verify(await signWith(current, 'not-a-known-kid')),
+      ).rejects.toMatchObject({ status: 401, message: 'unknown signing key' })
+      // The kid picks the key: a token signed with the previous secret under the current kid fails.
+      await expect(
+        verifier.verify(await signWith(previous, jwtKeyId(current))),
+      ).rejects.toMatchObject({ status: 401, message: 'bad signature' })
+      const stranger = 'a-secret-nobody-configured-32-chars'
+      await expect(verifier.verify(await signWith(stranger))).rejects.toMatchObject({
+        status: 401,
+        message: 'bad signature',
+      })
+      // Once the previous secret is removed, its tokens stop working.
+      const retired = createTokenVerifier({ jwtSecret: current, clockTolerance: 0 })
+      await expect(
+        retired.verify(await signWith(previous, jwtKeyId(previous))),
+      ).rejects.toMatchObject({ status: 401, message: 'unknown signing key' })
+      await expect(retired.verify(await signWith(previous))).rejects.toMatchObject({
+        status: 401,
+        message: 'bad signature',
+      })
+    })
+
+    it('names a short previous secret by its index, and refuses previous secrets without a current one', () => {
+      expect(() =>
+        createTokenVerifier({
+          jwtSecret: current,
+          jwtPreviousSecrets: [previous, 'too-short'],
+          clockTolerance: 0,
+        }),
+      ).toThrow('Invalid server.auth.jwtPreviousSecrets.1: must be at least 32 characters')
+      expect(() =>
+        createTokenVerifier({
+          jwksUrl: 'https://keys.test/jwks.json',
+          jwtPreviousSecrets: [previous],
+          clockTolerance: 0,
+        }),
+      ).toThrow('Invalid server.auth.jwtPreviousSecrets: needs jwtSecret')
+    })
   })
 })

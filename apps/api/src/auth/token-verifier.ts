@@ -1,5 +1,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { jwtKeyId } from '@bi-perf/core'
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose'
 import { LRUCache } from 'lru-cache'
 import { AuthConfigError } from '../errors.js'
 import { HttpError } from '../http/errors.js'
@@ -10,6 +19,8 @@ import { describeTokenFailure } from './token-failure.js'
 export interface AuthSettings {
   /** HS256 shared secret, at least 32 characters. */
   jwtSecret?: string
+  /** Former HS256 secrets still accepted, each found by its `kid` ({@link jwtKeyId}). */
+  jwtPreviousSecrets?: readonly string[]
   /** RS256 (RSA) or ES256 (P-256) public key, PEM (SPKI). */
   jwtPublicKey?: string
   /** URL of a JSON Web Key Set (RS256 or ES256 keys picked by `kid`). */
@@ -88,7 +99,8 @@ export function configuredKeySources(
 }
 
 /**
- * Builds the verifier for exactly one of `jwtSecret` (HS256), `jwtPublicKey` (RS256 for an RSA
+ * Builds the verifier for exactly one of `jwtSecret` (HS256; `jwtPreviousSecrets` beside it are
+ * still accepted, picked by `kid`), `jwtPublicKey` (RS256 for an RSA
  * key, ES256 for a P-256 key) or `jwksUrl` (RS256/ES256 by `kid`). The algorithm is pinned to the
  * key kind, so an HS256 token signed
  * with an RSA public key as secret (algorithm confusion) or an `alg: none` token fails with
@@ -159,16 +171,13 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
   }
 
   if (auth.jwtSecret) {
-    if (auth.jwtSecret.length < MIN_SECRET_LENGTH) {
-      throw new AuthConfigError(
-        'server.auth.jwtSecret',
-        `must be at least ${MIN_SECRET_LENGTH} characters`,
-      )
-    }
-    const key = new TextEncoder().encode(auth.jwtSecret)
+    const keys = readSecrets(auth.jwtSecret, auth.jwtPreviousSecrets ?? [])
     return makeVerifier(['HS256'], 'secret', (token) =>
-      jwtVerify(token, key, { ...options, algorithms: ['HS256'] }),
+      verifyWithSecrets(token, keys, { ...options, algorithms: ['HS256'] }),
     )
+  }
+  if ((auth.jwtPreviousSecrets ?? []).length > 0) {
+    throw new AuthConfigError('server.auth.jwtPreviousSecrets', 'needs jwtSecret')
   }
 
   if (auth.jwtPublicKey) {
@@ -216,6 +225,53 @@ function makeVerifier(
       }
     },
   }
+}
+
+/** The HS256 secrets by `kid`, the current one first. */
+function readSecrets(current: string, previous: readonly string[]): Map<string, Uint8Array> {
+  const keys = new Map<string, Uint8Array>()
+  for (const [index, secret] of [current, ...previous].entries()) {
+    const field =
+      index === 0 ? 'server.auth.jwtSecret' : `server.auth.jwtPreviousSecrets.${index - 1}`
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new AuthConfigError(field, `must be at least ${MIN_SECRET_LENGTH} characters`)
+    }
+    keys.set(jwtKeyId(secret), new TextEncoder().encode(secret))
+  }
+  return keys
+}
+
+/**
+ * Checks an HS256 token with the secret its `kid` names (an unknown `kid` fails as `unknown
+ * signing key`). A token without `kid` — signed by another tool, or before the secret was
+ * rotated — is tried against each secret, the current one first, so one HMAC per secret at most.
+ */
+async function verifyWithSecrets(
+  token: string,
+  keys: ReadonlyMap<string, Uint8Array>,
+  options: JWTVerifyOptions,
+): Promise<{ payload: JWTPayload }> {
+  let kid: string | undefined
+  try {
+    kid = decodeProtectedHeader(token).kid
+  } catch {
+    // Malformed: jwtVerify below reports it as the caller should see it.
+  }
+  if (kid !== undefined) {
+    const key = keys.get(kid)
+    if (!key) throw new errors.JWKSNoMatchingKey()
+    return jwtVerify(token, key, options)
+  }
+  let failure: unknown
+  for (const key of keys.values()) {
+    try {
+      return await jwtVerify(token, key, options)
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error
+      failure = error
+    }
+  }
+  throw failure
 }
 
 function readPublicKey(pem: string): { key: KeyObject; algorithm: Algorithm } {

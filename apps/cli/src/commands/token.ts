@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander'
 import { createContext } from '../context.js'
 import { ConfigurationError } from '../errors.js'
 import { signCliToken } from '../jwt.js'
-import { loadLocalConfig } from '../local-source.js'
+import { loadCore, loadLocalConfig } from '../local-source.js'
 import { parseDurationOption } from '../option-parsers.js'
 import type { CommandEnv } from './command-env.js'
 
@@ -32,7 +32,8 @@ export function registerTokenCommand(parent: Command, env: CommandEnv): void {
       'after',
       `
 The secret comes from the configuration (--config, BI_PERF_CONFIG) or BI_PERF_JWT_SECRET; the token
-carries sub "cli", role, iat, exp, and iss / aud when server.auth sets them.
+carries sub "cli", role, iat, exp, and iss / aud when server.auth sets them; its kid names the
+secret, so tokens keep working while server.auth.jwtPreviousSecrets holds it after a rotation.
 
   export BI_PERF_TOKEN=$(bi-performance token --role admin --ttl 8h)`,
     )
@@ -53,7 +54,9 @@ carries sub "cli", role, iat, exp, and iss / aud when server.auth sets them.
           )
         }
         const now = Math.floor(Date.now() / 1000)
+        const { jwtKeyId } = await loadCore()
         const token = signCliToken(auth.jwtSecret, {
+          keyId: jwtKeyId(auth.jwtSecret),
           role: options.role,
           ttlMs: options.ttl,
           issuer: auth.issuer,
