@@ -242,9 +242,10 @@ function readSecrets(current: string, previous: readonly string[]): Map<string, 
 }
 
 /**
- * Checks an HS256 token with the secret its `kid` names (an unknown `kid` fails as `unknown
- * signing key`). A token without `kid` — signed by another tool, or before the secret was
- * rotated — is tried against each secret, the current one first, so one HMAC per secret at most.
+ * Checks an HS256 token with the secret its `kid` names. A token without `kid`, or with one we did
+ * not mint (another signer's naming), is tried against each secret, the current one first: one
+ * HMAC per secret at most. A `kid` that names no secret whose signature matches fails as
+ * `unknown signing key`.
  */
 async function verifyWithSecrets(
   token: string,
@@ -257,11 +258,8 @@ async function verifyWithSecrets(
   } catch {
     // Malformed: jwtVerify below reports it as the caller should see it.
   }
-  if (kid !== undefined) {
-    const key = keys.get(kid)
-    if (!key) throw new errors.JWKSNoMatchingKey()
-    return jwtVerify(token, key, options)
-  }
+  const named = kid === undefined ? undefined : keys.get(kid)
+  if (named) return jwtVerify(token, named, options)
   let failure: unknown
   for (const key of keys.values()) {
     try {
@@ -271,7 +269,7 @@ async function verifyWithSecrets(
       failure = error
     }
   }
-  throw failure
+  throw kid === undefined ? failure : new errors.JWKSNoMatchingKey()
 }
 
 function readPublicKey(pem: string): { key: KeyObject; algorithm: Algorithm } {
