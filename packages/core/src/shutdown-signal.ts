@@ -1,5 +1,5 @@
+import type { Duration } from '@bi-perf/cache'
 import { readDuration } from '@bi-perf/internal'
-import type { Duration } from '@bi-perf/internal'
 import { InvalidArgumentError } from './errors.js'
 
 /** Options of {@link onShutdownSignal}. */
