@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort, waitFor } from '@bi-perf/test-services'
 import { Redis } from 'ioredis'
 import { signCliToken } from '../src/jwt.js'
 
@@ -77,33 +77,6 @@ export function cli(
   return run(cliBin, args, options)
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolvePromise(port))
-    })
-  })
-}
-
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-}
-
 /** A running API process and tokens for it. */
 export interface ApiProcess {
   url: string
@@ -154,8 +127,7 @@ export async function startApi(): Promise<ApiProcess> {
           return false
         }
       },
-      60_000,
-      `the API on ${url}`,
+      { timeoutMs: 60_000, what: `the API on ${url}` },
     )
   } catch (error) {
     child.kill('SIGKILL')

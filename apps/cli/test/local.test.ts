@@ -1,17 +1,16 @@
 import { createHmac } from 'node:crypto'
 import { createOptimizer, jwtKeyId } from '@bi-perf/core'
+import { freePort, waitFor } from '@bi-perf/test-services'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   cleanEnv,
   cli,
   DATABASE_URL,
-  freePort,
   mainBin,
   REDIS_URL,
   removeRedisKeys,
   run,
   uniquePrefix,
-  waitFor,
 } from './helpers.js'
 
 // Local mode: no URL, so each command starts an optimizer in its own process from the
@@ -138,11 +137,10 @@ describe('clear-cache in local mode', () => {
       monitor: { enabled: false },
     })
     await writer.start()
-    await waitFor(
-      () => writer.cache!.stats().l2?.connection === 'ready',
-      10_000,
-      'the cache on Redis',
-    )
+    await waitFor(() => writer.cache!.stats().l2?.connection === 'ready', {
+      timeoutMs: 10_000,
+      what: 'the cache on Redis',
+    })
     try {
       await writer.cache!.set('dashboard:a', 1)
       await writer.cache!.set('dashboard:b', 2)

@@ -1,17 +1,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { createOptimizer } from '@bi-perf/core'
+import { freePort, waitFor } from '@bi-perf/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCliToken } from '../src/jwt.js'
-import {
-  cleanEnv,
-  cli,
-  freePort,
-  REDIS_URL,
-  SECRET,
-  startApi,
-  waitFor,
-  type ApiProcess,
-} from './helpers.js'
+import { cleanEnv, cli, REDIS_URL, SECRET, startApi, type ApiProcess } from './helpers.js'
 
 // Every command against a real API process (apps/api/dist/main.js) on Redis and PostgreSQL.
 let api: ApiProcess
@@ -208,11 +200,10 @@ describe('clear-cache', () => {
     })
     await writer.start()
     // Writes skip Redis until the cache's own connection is ready.
-    await waitFor(
-      () => writer.cache!.stats().l2?.connection === 'ready',
-      10_000,
-      'the cache on Redis',
-    )
+    await waitFor(() => writer.cache!.stats().l2?.connection === 'ready', {
+      timeoutMs: 10_000,
+      what: 'the cache on Redis',
+    })
     try {
       await writer.cache!.set('report:1', { a: 1 })
       await writer.cache!.set('report:2', { a: 2 })

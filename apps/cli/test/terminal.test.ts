@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { waitFor } from '@bi-perf/test-services'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ENTER_SCREEN, LEAVE_SCREEN } from '../src/screen.js'
 import {
@@ -9,7 +10,6 @@ import {
   removeRedisKeys,
   tempDir,
   uniquePrefix,
-  waitFor,
 } from './helpers.js'
 
 // The CLI in a real terminal: util-linux `script` gives it a pseudo-terminal (tmux need not be
@@ -62,11 +62,10 @@ describe('monitor on a terminal', () => {
   ] as const) {
     it(`draws live frames on the alternate screen and ${name} quits, restoring the terminal`, async () => {
       const term = terminal(monitorLine)
-      await waitFor(
-        () => frames(term.output()) >= 3,
-        30_000,
-        `three monitor frames; got:\n${term.output()}`,
-      )
+      await waitFor(() => frames(term.output()) >= 3, {
+        timeoutMs: 30_000,
+        what: `three monitor frames; got:\n${term.output()}`,
+      })
       const screen = term.output()
       expect(screen).toContain(ENTER_SCREEN)
       for (const label of ['CPU', 'Memory', 'Loop delay', 'Hit rate', 'Task backlog'])
@@ -100,7 +99,10 @@ describe('monitor on a terminal', () => {
 describe('clear-cache on a terminal', () => {
   it('asks before clearing everything and does nothing on no', async () => {
     const term = terminal(`node ${cliBin} clear-cache`)
-    await waitFor(() => term.output().includes('[y/N]'), 30_000, 'the confirmation prompt')
+    await waitFor(() => term.output().includes('[y/N]'), {
+      timeoutMs: 30_000,
+      what: 'the confirmation prompt',
+    })
     expect(term.output()).toContain('Clear every key of the configured cache? [y/N]')
     term.type('n\r')
     expect(await term.exited).toBe(0)
@@ -110,7 +112,10 @@ describe('clear-cache on a terminal', () => {
 
   it('clears everything after yes', async () => {
     const term = terminal(`node ${cliBin} clear-cache`)
-    await waitFor(() => term.output().includes('[y/N]'), 30_000, 'the confirmation prompt')
+    await waitFor(() => term.output().includes('[y/N]'), {
+      timeoutMs: 30_000,
+      what: 'the confirmation prompt',
+    })
     term.type('y\r')
     expect(await term.exited).toBe(0)
     expect(term.output()).toMatch(/removed \d+ keys?/)
