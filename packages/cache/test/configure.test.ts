@@ -1,32 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createCache, type Cache, type CacheOptions } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { serialize } from '../src/serializer.js'
-import { dropPrefix, inspector, REDIS_URL, uniquePrefix, waitFor } from './helpers.js'
+import { sharedRedisCaches } from './helpers.js'
 
-const redis = inspector()
-const prefix = uniquePrefix('configure')
-const opened: Cache[] = []
-
-function cache(options: CacheOptions = {}): Cache {
-  const instance = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s', ...options })
-  opened.push(instance)
-  return instance
-}
-
-async function connected(instance: Cache) {
-  await waitFor(() => instance.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
-  return instance
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((instance) => instance.close()))
-})
-
-afterAll(async () => {
-  await dropPrefix(redis, prefix)
-  await dropPrefix(redis, `${prefix}|`)
-  redis.disconnect()
-})
+const { redis, prefix, cache, connected } = sharedRedisCaches('configure')
 
 // A value of a few hundred serialized bytes that compresses well: below the default threshold.
 const midSize = { rows: Array.from({ length: 40 }, (_, id) => ({ id, region: 'EMEA' })) }

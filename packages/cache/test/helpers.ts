@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-
+import { afterAll, afterEach } from 'vitest'
 import { waitFor } from '@bi-perf/test-services'
+import { createCache, type Cache, type CacheOptions } from '../src/index.js'
 
 export { OwnedCluster, OwnedRedis, freePort, waitFor } from '@bi-perf/test-services'
 
@@ -44,4 +45,43 @@ export async function subscriptionLive(
     },
     { what: 'the subscription' },
   )
+}
+
+/**
+ * Caches on the shared Redis under one fresh prefix, for a test file: `cache()` opens one (closed
+ * after each test), `connected()` waits for its Redis connection, `redis` looks at what was
+ * stored; the prefix's keys go when the file ends. The command timeout is generous: these tests
+ * are about behaviour, not timeouts (test/fault.test.ts covers those), and must stay steady on a
+ * loaded two-core machine.
+ */
+export function sharedRedisCaches(label: string) {
+  const redis = inspector()
+  const prefix = uniquePrefix(label)
+  const opened: Cache[] = []
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((instance) => instance.close()))
+  })
+  afterAll(async () => {
+    await dropPrefix(redis, prefix)
+    await dropPrefix(redis, `${prefix}|`)
+    redis.disconnect()
+  })
+
+  return {
+    redis,
+    prefix,
+    cache(options: CacheOptions = {}): Cache {
+      const instance = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s', ...options })
+      opened.push(instance)
+      return instance
+    },
+    /** Resolves once the cache's Redis connection answers. */
+    async connected(instance: Cache): Promise<Cache> {
+      await waitFor(() => instance.stats().l2?.connection === 'ready', {
+        what: 'the cache to connect',
+      })
+      return instance
+    },
+  }
 }

@@ -1,35 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createCache, type Cache, type CacheOptions } from '../src/index.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createCache } from '../src/index.js'
 import { deserialize, serialize } from '../src/serializer.js'
-import { dropPrefix, inspector, OwnedRedis, REDIS_URL, uniquePrefix, waitFor } from './helpers.js'
+import { inspector, OwnedRedis, sharedRedisCaches, waitFor } from './helpers.js'
 
-const redis = inspector()
-const prefix = uniquePrefix('two-tier')
-const opened: Cache[] = []
-
-// These tests are about behaviour, not timeouts (test/fault.test.ts covers those): a generous
-// command timeout keeps them steady on a loaded two-core machine.
-function cache(options: CacheOptions = {}): Cache {
-  const instance = createCache({ redis: REDIS_URL, prefix, commandTimeout: '2s', ...options })
-  opened.push(instance)
-  return instance
-}
-
-/** Resolves once the cache's Redis connection answers. */
-async function connected(instance: Cache) {
-  await waitFor(() => instance.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
-  return instance
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((instance) => instance.close()))
-})
-
-afterAll(async () => {
-  await dropPrefix(redis, prefix)
-  await dropPrefix(redis, `${prefix}|`)
-  redis.disconnect()
-})
+const { redis, prefix, cache, connected } = sharedRedisCaches('two-tier')
 
 describe('two-tier cache on Redis', () => {
   it('stores entries under <prefix>:<namespace>:<key> with a Redis TTL', async () => {
@@ -213,10 +187,9 @@ describe('mget', () => {
   it('answers from the in-process tier first, then with one MGET for the rest', async () => {
     const server = await OwnedRedis.start()
     owned.push(server)
-    const settings = { redis: server.url, prefix, coherence: false, commandTimeout: '2s' }
-    const local = createCache(settings)
-    const writer = createCache(settings)
-    opened.push(local, writer)
+    const settings = { redis: server.url, coherence: false }
+    const local = cache(settings)
+    const writer = cache(settings)
     await connected(local)
     await connected(writer)
     await local.set('m:1', 1)
