@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,6 +55,8 @@ export class OwnedRedis {
   }
 
   async start() {
+    // A second server on the port would fail to bind, and the first would keep answering.
+    if (this.running) throw new Error(`redis-server on port ${this.port} is already running`)
     this.process = spawn(
       'redis-server',
       [
@@ -95,6 +97,19 @@ export class OwnedRedis {
     rmSync(this.dir, { recursive: true, force: true })
   }
 
+  /** Empties the data directory (while stopped): the next start comes back with no data. */
+  wipe() {
+    for (const name of readdirSync(this.dir)) {
+      rmSync(join(this.dir, name), { recursive: true, force: true })
+    }
+  }
+
+  /** Whether the process is running (not killed or exited). */
+  get running(): boolean {
+    const child = this.process
+    return child !== undefined && child.exitCode === null && child.signalCode === null
+  }
+
   async #signalAndWait(signal: NodeJS.Signals) {
     const child = this.process
     if (!child || child.exitCode !== null || child.signalCode !== null) return
@@ -106,49 +121,31 @@ export class OwnedRedis {
 
 /**
  * A three-master Redis Cluster this test owns: three `redis-server --cluster-enabled yes` on free
- * ports joined by `redis-cli --cluster create`. Ended by pid.
+ * ports joined by `redis-cli --cluster create`, each with its own data directory and an
+ * append-only file, so a master killed and restarted comes back with its data and its slots.
+ * Ended by pid.
  */
 export class OwnedCluster {
   readonly dir = mkdtempSync(join(tmpdir(), 'bi-perf-cluster-'))
   readonly processes: ChildProcess[] = []
 
-  private constructor(readonly ports: number[]) {}
+  private constructor(
+    readonly ports: number[],
+    readonly fsync: 'always' | 'everysec',
+  ) {}
 
-  static async start(): Promise<OwnedCluster> {
+  /**
+   * @param options.fsync the append-only file's fsync policy. `always` (the default) loses nothing
+   * acknowledged on SIGKILL; with `everysec` Redis may postpone writing the file while an fsync is
+   * slow and still reply, so a killed master can come back without its last writes. Benchmarks
+   * that do not kill masters may choose `everysec`.
+   */
+  static async start({
+    fsync = 'always',
+  }: { fsync?: 'always' | 'everysec' } = {}): Promise<OwnedCluster> {
     const ports = [await freePort(), await freePort(), await freePort()]
-    const cluster = new OwnedCluster(ports)
-    for (const port of ports) {
-      cluster.processes.push(
-        spawn(
-          'redis-server',
-          [
-            '--port',
-            String(port),
-            '--bind',
-            '127.0.0.1',
-            '--dir',
-            cluster.dir,
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            `nodes-${port}.conf`,
-            // Without replicas a dead master's slots stay uncovered; with the default (yes)
-            // every master would then answer CLUSTERDOWN for all slots. No: the others keep
-            // serving theirs.
-            '--cluster-require-full-coverage',
-            'no',
-            // How long until the others mark a silent master as failed (default 15 s).
-            '--cluster-node-timeout',
-            '2000',
-            '--save',
-            '',
-            '--appendonly',
-            'no',
-          ],
-          { stdio: 'ignore' },
-        ),
-      )
-    }
+    const cluster = new OwnedCluster(ports, fsync)
+    for (const port of ports) cluster.processes.push(cluster.#spawn(port))
     await Promise.all(ports.map(answers))
     await run('redis-cli', [
       '--cluster',
@@ -158,16 +155,69 @@ export class OwnedCluster {
       '0',
       '--cluster-yes',
     ])
-    const checker = new Redis(ports[0]!, '127.0.0.1')
-    await waitFor(async () => (await checker.cluster('INFO')).includes('cluster_state:ok'), {
-      what: 'the cluster to be ready',
-    })
-    checker.disconnect()
+    await cluster.healthy()
     return cluster
+  }
+
+  /** Waits until every master reports `cluster_state:ok` (after start, or a restart). */
+  async healthy() {
+    const checkers = this.ports.map((port) => new Redis(port, '127.0.0.1'))
+    try {
+      await waitFor(
+        async () => {
+          const states = await Promise.all(checkers.map((checker) => checker.cluster('INFO')))
+          return states.every((state) => state.includes('cluster_state:ok'))
+        },
+        { timeoutMs: 15_000, what: 'the cluster to be ready' },
+      )
+    } finally {
+      for (const checker of checkers) checker.disconnect()
+    }
   }
 
   get nodes(): { host: string; port: number }[] {
     return this.ports.map((port) => ({ host: '127.0.0.1', port }))
+  }
+
+  /** Starts the master on `port` again, on its data directory, after {@link kill}. */
+  async restart(port: number) {
+    this.processes[this.ports.indexOf(port)] = this.#spawn(port)
+    await answers(port)
+  }
+
+  #spawn(port: number): ChildProcess {
+    const dir = join(this.dir, String(port))
+    mkdirSync(dir, { recursive: true })
+    return spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        // Without replicas a dead master's slots stay uncovered; with the default (yes)
+        // every master would then answer CLUSTERDOWN for all slots. No: the others keep
+        // serving theirs.
+        '--cluster-require-full-coverage',
+        'no',
+        // How long until the others mark a silent master as failed (default 15 s).
+        '--cluster-node-timeout',
+        '2000',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        this.fsync,
+      ],
+      { stdio: 'ignore' },
+    )
   }
 
   /** SIGKILLs the master on `port` and waits until its process is gone. */

@@ -12,7 +12,7 @@ const CONCURRENCY = 64
  * both: one cache, one connection per node.
  */
 export async function clusterBench(redisUrl: string, prefix: string): Promise<string> {
-  const owned = await OwnedCluster.start()
+  const owned = await OwnedCluster.start({ fsync: 'everysec' })
   const cluster = new Cluster(owned.nodes)
   const keys = Array.from({ length: CONCURRENCY }, (_, i) => `cluster:${i}`)
   const single = createCache({

@@ -7,6 +7,7 @@ import { machine } from '@bi-perf/bench'
 import { l1GetBench } from './l1-get.js'
 import { l1MemoryBench } from './l1-memory.js'
 import { l2GetBench } from './l2-get.js'
+import { stalenessBench } from './staleness.js'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const prefix = `bi-perf-bench:${randomUUID().slice(0, 8)}`
@@ -17,6 +18,7 @@ const sections = [
   await l2GetBench(redisUrl, prefix),
   await clusterBench(redisUrl, prefix),
   await compressionBench(redisUrl, prefix),
+  await stalenessBench(redisUrl, prefix),
   await l1MemoryBench(),
 ]
 mkdirSync(new URL('../../../bench-results/', import.meta.url), { recursive: true })

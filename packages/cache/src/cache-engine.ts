@@ -4,19 +4,36 @@ import { escapeGlob } from './glob.js'
 import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
 import type { ResolvedOptions } from './options.js'
-import { PendingInvalidations } from './pending-invalidations.js'
+import { PendingInvalidations, type JournalEntry } from './pending-invalidations.js'
 import { resolveReconfiguration } from './reconfiguration.js'
-import { openConnection } from './redis-connection.js'
+import { openConnection, openSubscriber, type RedisClient } from './redis-connection.js'
 import { RedisTier, UNAVAILABLE, type Maybe } from './redis-tier.js'
 import { serialize } from './serializer.js'
 import { SingleFlight } from './single-flight.js'
-import { decodeEntry, encodeEntry, type EntryTimes } from './stored-entry.js'
-import type { CacheReconfiguration, CacheSettings, CacheStats, Loader } from './types.js'
+import { decodeEntry, encodeEntry, type DecodedEntry, type EntryTimes } from './stored-entry.js'
+import type {
+  CacheReadiness,
+  CacheReconfiguration,
+  CacheSettings,
+  CacheStats,
+  Loader,
+} from './types.js'
 
 /** After a failed background refresh, stale callers wait this long before the next attempt. */
 const REFRESH_RETRY_MS = 1_000
-/** How often pending invalidations are retried while Redis is away. */
+/** How often, at most, journaled invalidations are retried while Redis is away. */
 const REPLAY_INTERVAL_MS = 1_000
+
+/**
+ * A write time for entries and journal entries: the wall clock (so instances on different
+ * machines compare), but strictly increasing within the process, so a write and a failed write
+ * made in the same millisecond still have an order.
+ */
+let lastStamp = 0
+function stamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 0.001)
+  return lastStamp
+}
 
 /** TTL, grace and tags of one write, already validated. */
 export interface WritePolicy {
@@ -29,6 +46,18 @@ export interface WritePolicy {
  * The machinery behind every {@link Cache} view: both tiers, single-flight, grace, coherence and
  * the replay of invalidations. Keys here are internal keys (namespace path included, Redis prefix
  * not), already validated by the view.
+ *
+ * Consistency rules, each closing a way an old value could come back:
+ * - Start-up: commands wait for the first connection and subscription (bounded by
+ *   `connectTimeout`) instead of skipping Redis.
+ * - The journal: every delete, clear and tag invalidation Redis did not take, every write that
+ *   may not have landed (skipped, failed or timed out) and every message that could not be
+ *   published is journaled; while it is not empty no value is read from Redis. Replay removes
+ *   only entries written at or before the journaled time, so a later write is never undone.
+ * - In-process fills: a value read from Redis is kept only if no invalidation arrived while it
+ *   was read and the tier holds nothing newer for the key (the {@link #epoch} check).
+ * - Resync: when the subscription comes back, messages may have been lost; the in-process tier is
+ *   dropped then, or after this instance's own replay when the journal is not empty.
  */
 export class CacheEngine {
   readonly options: ResolvedOptions
@@ -50,8 +79,20 @@ export class CacheEngine {
     resyncs: 0,
   }
   readonly #keyPrefix: string
+  readonly #readiness: Promise<CacheReadiness>
+  #endStartup: () => void = () => {}
   #replayTimer: NodeJS.Timeout | undefined
-  #replaying = false
+  #replaying: Promise<void> | undefined
+  /** A resync came while the journal was not empty: drop the in-process tier after the replay. */
+  #resyncOwed = false
+  /**
+   * Counts invalidations that reached the in-process tier (from other instances, resyncs and
+   * this instance's deletes). A read from Redis keeps its value in-process only if the count did
+   * not change while it was in flight: otherwise the value may be one just invalidated.
+   */
+  #epoch = 0
+  /** Start-up is over: commands no longer wait for the first connection. */
+  #started = false
   #closed = false
 
   constructor(options: ResolvedOptions) {
@@ -59,30 +100,59 @@ export class CacheEngine {
     this.#keyPrefix = `${options.prefix}:`
     this.#memory = new MemoryTier(options.l1)
     this.#pending = new PendingInvalidations(options.maxPendingInvalidations, '*')
-    if (options.redis === undefined) return
+    if (options.redis === undefined) {
+      this.#readiness = Promise.resolve('memory')
+      return
+    }
+    const source = options.redis
     const settings = { commandTimeout: options.commandTimeout }
-    this.#redis = new RedisTier(openConnection(options.redis, settings), {
+    const client = openConnection(source, settings)
+    if (options.coherence) {
+      this.#bus = new InvalidationBus({
+        channel: `${options.prefix}|bus`,
+        instanceId: randomUUID(),
+        connect: () => openSubscriber(source, client, settings),
+        publish: (channel, message) => redis.publish(channel, message),
+        onInvalidation: (invalidation) => this.#evictLocally(invalidation),
+        onResync: () => this.#resync(),
+        onUndelivered: (invalidation) => this.#defer(invalidation, stamp(), true),
+      })
+    }
+    const opened = this.#startup(client, this.#bus)
+    const redis = new RedisTier(client, {
       breakerThreshold: options.breaker.threshold,
       halfOpenAfter: options.breaker.halfOpenAfter,
+      opening: opened,
     })
-    this.#redis.client.on('ready', () => void this.#replay())
-    this.#redis.onReset(() => void this.#replay())
-    if (options.coherence) {
-      const redis = this.#redis
-      this.#bus = new InvalidationBus(
-        openConnection(options.redis, { ...settings, subscriber: true }),
-        {
-          channel: `${options.prefix}|bus`,
-          instanceId: randomUUID(),
-          publish: (channel, message) => redis.publish(channel, message),
-          onInvalidation: (invalidation) => this.#evictLocally(invalidation),
-          onResync: () => {
-            this.#counters.resyncs++
-            this.#memory.clear()
-          },
-        },
-      )
-    }
+    this.#redis = redis
+    this.#readiness = opened.then(() => (client.status === 'ready' ? 'connected' : 'fallback'))
+    client.on('ready', () => void this.#replay())
+    redis.onReset(() => void this.#replay())
+  }
+
+  /**
+   * Settles once the connection is ready and the bus subscribed, or when `connectTimeout` has
+   * passed (or the cache closed) without that: from then on commands skip an unreachable Redis.
+   */
+  #startup(client: RedisClient, bus: InvalidationBus | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const connected = new Promise<void>((ready) => {
+        if (client.status === 'ready') ready()
+        else client.once('ready', () => ready())
+      })
+      this.#endStartup = () => {
+        clearTimeout(timer)
+        this.#started = true
+        resolve()
+      }
+      const timer = setTimeout(this.#endStartup, this.options.connectTimeout).unref()
+      void Promise.all([connected, bus?.subscribed]).then(this.#endStartup)
+    })
+  }
+
+  /** Resolves once start-up is over: whether Redis is used or the cache runs on its own tier. */
+  ready(): Promise<CacheReadiness> {
+    return this.#readiness
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -98,8 +168,10 @@ export class CacheEngine {
       this.#counters.misses++
       return undefined
     }
+    const epoch = this.#epoch
     const data = await this.#redis.get(this.#redisKey(key))
-    let remote = data === UNAVAILABLE || data === null ? undefined : this.#remember(key, data)
+    let remote =
+      data === UNAVAILABLE || data === null ? undefined : this.#remember(key, data, epoch)
     if (remote instanceof Promise) remote = await remote
     if (remote && remote.freshUntil > Date.now()) {
       this.#counters.hits++
@@ -160,12 +232,13 @@ export class CacheEngine {
       }
     })
     if (missing.length > 0 && this.#redis && this.#pending.size === 0) {
+      const epoch = this.#epoch
       const stored = await this.#redis.mget(missing.map((index) => this.#redisKey(keys[index]!)))
       if (stored !== UNAVAILABLE) {
         await Promise.all(
           missing.map(async (index, position) => {
             const data = stored[position]
-            const entry = data ? await this.#remember(keys[index]!, data) : undefined
+            const entry = data ? await this.#remember(keys[index]!, data, epoch) : undefined
             if (entry && entry.freshUntil > Date.now()) results[index] = this.#memory.read<T>(entry)
           }),
         )
@@ -180,11 +253,13 @@ export class CacheEngine {
 
   async delete(key: string): Promise<boolean> {
     this.#assertOpen()
+    this.#epoch++
     const removedLocally = this.#memory.delete(key)
     if (!this.#redis) return removedLocally
+    const at = stamp()
     const removed = await this.#redis.unlink([this.#redisKey(key)])
     if (removed === UNAVAILABLE) {
-      this.#defer({ kind: 'keys', keys: [key] })
+      this.#defer({ kind: 'keys', keys: [key] }, at)
       return removedLocally
     }
     this.#bus?.evictKeys([key])
@@ -194,11 +269,13 @@ export class CacheEngine {
   /** Removes every internal key matching the glob pattern, in both tiers and every instance. */
   async clear(pattern: string): Promise<number> {
     this.#assertOpen()
+    this.#epoch++
     const removedLocally = this.#memory.deleteMatching(pattern)
     if (!this.#redis) return removedLocally
+    const at = stamp()
     const removed = await this.#redis.unlinkMatching(escapeGlob(this.#keyPrefix) + pattern)
     if (removed === UNAVAILABLE) {
-      this.#defer({ kind: 'pattern', pattern })
+      this.#defer({ kind: 'pattern', pattern }, at)
       return removedLocally
     }
     await this.#bus?.evictPattern(pattern)
@@ -207,11 +284,13 @@ export class CacheEngine {
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     this.#assertOpen()
+    this.#epoch++
     const removedLocally = this.#memory.deleteTagged(tags)
     if (!this.#redis) return removedLocally
+    const at = stamp()
     const outcome = await this.#tagInvalidation(this.#redis, tags)
     if (outcome === UNAVAILABLE) {
-      this.#defer({ kind: 'tags', tags: [...tags] })
+      this.#defer({ kind: 'tags', tags: [...tags] }, at)
       return removedLocally
     }
     return Math.max(outcome, removedLocally)
@@ -245,6 +324,7 @@ export class CacheEngine {
         pendingInvalidations: this.#pending.size,
         resyncs: c.resyncs,
         invalidationsReceived: this.#bus?.received ?? 0,
+        subscribed: this.#bus?.listening ?? false,
       },
       compression: {
         codec: this.options.compression.codec,
@@ -294,10 +374,19 @@ export class CacheEngine {
     }
   }
 
+  /**
+   * Rejects new calls, sends the evictions still queued and makes one last attempt at the
+   * journal (what Redis takes now is not lost with this instance; each command is bounded by the
+   * command timeout), then closes the connections.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#endStartup()
     clearInterval(this.#replayTimer)
+    this.#replayTimer = undefined
+    await this.#bus?.flush()
+    await this.#replay()
     await Promise.allSettled([this.#bus?.close(), this.#redis?.close()])
     this.#memory.clear()
   }
@@ -357,7 +446,11 @@ export class CacheEngine {
   async #write(key: string, payload: Buffer, value: unknown, policy: WritePolicy) {
     const ttl = this.#jitter(policy.ttl)
     const now = Date.now()
-    const times: EntryTimes = { freshUntil: now + ttl, staleUntil: now + ttl + policy.grace }
+    const times: EntryTimes = {
+      freshUntil: now + ttl,
+      staleUntil: now + ttl + policy.grace,
+      writtenAt: stamp(),
+    }
     const entry = this.#memory.store(key, payload, value, times, policy.tags)
     if (this.#redis) {
       const { codec, threshold } = this.options.compression
@@ -373,7 +466,10 @@ export class CacheEngine {
         ttl + policy.grace,
         tagKeys,
       )
+      // Skipped, failed or timed out: it may or may not have landed, and an older value may
+      // still be there. Either way it must not outlive this write once Redis is back.
       if (stored) this.#bus?.evictKeys([key])
+      else this.#defer({ kind: 'keys', keys: [key] }, times.writtenAt)
     }
     return entry
   }
@@ -381,29 +477,46 @@ export class CacheEngine {
   /** Reads an entry from Redis into the in-process tier; skipped while invalidations are pending. */
   async #fetch(key: string): Promise<MemoryEntry | undefined> {
     if (!this.#redis || this.#pending.size > 0) return undefined
+    const epoch = this.#epoch
     const data = await this.#redis.get(this.#redisKey(key))
     if (data === UNAVAILABLE || data === null) return undefined
-    return this.#remember(key, data)
+    return this.#remember(key, data, epoch)
   }
 
-  /** Decodes an entry read from Redis and keeps it in the in-process tier. */
-  #remember(key: string, data: Buffer): MemoryEntry | undefined | Promise<MemoryEntry | undefined> {
+  /**
+   * Decodes an entry read from Redis, and keeps it in the in-process tier unless it may be stale:
+   * an invalidation arrived while it was read (`epoch` moved on), or the tier already holds a
+   * newer write of the key.
+   */
+  #remember(
+    key: string,
+    data: Buffer,
+    epoch: number,
+  ): MemoryEntry | undefined | Promise<MemoryEntry | undefined> {
     try {
       const decoded = decodeEntry(data)
       if (decoded instanceof Promise) {
         return decoded.then(
-          (entry) => this.#memory.store(key, entry.payload, undefined, entry),
+          (entry) => this.#keep(key, entry, epoch),
           () => undefined,
         )
       }
-      return this.#memory.store(key, decoded.payload, undefined, decoded)
+      return this.#keep(key, decoded, epoch)
     } catch {
       // An entry this version cannot read is a miss; the next write replaces it.
       return undefined
     }
   }
 
+  #keep(key: string, entry: DecodedEntry, epoch: number): MemoryEntry {
+    const local = epoch === this.#epoch ? this.#memory.peek(key) : undefined
+    const transient =
+      epoch !== this.#epoch || (local !== undefined && local.writtenAt > entry.writtenAt)
+    return this.#memory.store(key, entry.payload, undefined, entry, undefined, transient)
+  }
+
   #evictLocally(invalidation: Invalidation) {
+    this.#epoch++
     if (invalidation.kind === 'keys') for (const key of invalidation.keys) this.#memory.delete(key)
     else if (invalidation.kind === 'pattern') this.#memory.deleteMatching(invalidation.pattern)
     else {
@@ -412,42 +525,79 @@ export class CacheEngine {
     }
   }
 
-  /** Remembers an invalidation Redis did not take, and retries until it does. */
-  #defer(invalidation: Invalidation) {
-    this.#pending.add(invalidation)
-    this.#replayTimer ??= setInterval(() => void this.#replay(), REPLAY_INTERVAL_MS).unref()
+  /**
+   * Messages may have been lost while the subscription was down. The in-process tier is dropped,
+   * but not before this instance's own journal is replayed: until then no value is read from
+   * Redis anyway, and the tier still holds this instance's own latest writes.
+   */
+  #resync() {
+    // The first subscription within start-up missed nothing: nothing was read before it.
+    if (!this.#started) return
+    this.#counters.resyncs++
+    this.#epoch++
+    if (this.#pending.size > 0) this.#resyncOwed = true
+    else this.#memory.clear()
   }
 
-  async #replay() {
+  /** Journals an invalidation Redis or the bus did not take, and retries until it does. */
+  #defer(invalidation: Invalidation, before: number, notifyOnly = false) {
+    this.#pending.add({ invalidation, before, notifyOnly })
+    if (this.#closed) return // close() makes the last attempt itself
+    // As often as the breaker would let a probe through, so recovery is not slower than it.
+    const interval = Math.min(REPLAY_INTERVAL_MS, this.options.breaker.halfOpenAfter)
+    this.#replayTimer ??= setInterval(() => void this.#replay(), interval).unref()
+  }
+
+  /** Replays the journal in order; one replay at a time, later callers share it. */
+  #replay(): Promise<void> {
+    this.#replaying ??= this.#replayJournal().finally(() => (this.#replaying = undefined))
+    return this.#replaying
+  }
+
+  async #replayJournal() {
     const redis = this.#redis
-    if (!redis || this.#replaying || this.#pending.size === 0 || this.#closed) return
-    this.#replaying = true
-    try {
-      for (let next = this.#pending.peek(); next; next = this.#pending.peek()) {
-        const done = await this.#apply(redis, next)
-        if (!done) return
-        this.#pending.shift()
-      }
-      clearInterval(this.#replayTimer)
-      this.#replayTimer = undefined
-    } finally {
-      this.#replaying = false
+    if (!redis || this.#pending.size === 0) return
+    for (let next = this.#pending.peek(); next; next = this.#pending.peek()) {
+      if (!(await this.#apply(redis, next))) return
+      this.#pending.shift()
+    }
+    clearInterval(this.#replayTimer)
+    this.#replayTimer = undefined
+    if (this.#resyncOwed) {
+      this.#resyncOwed = false
+      this.#epoch++
+      this.#memory.clear()
     }
   }
 
-  async #apply(redis: RedisTier, invalidation: Invalidation): Promise<boolean> {
-    if (invalidation.kind === 'keys') {
-      const removed = await redis.unlink(invalidation.keys.map((key) => this.#redisKey(key)))
-      if (removed === UNAVAILABLE) return false
-      this.#bus?.evictKeys(invalidation.keys)
-    } else if (invalidation.kind === 'pattern') {
-      const removed = await redis.unlinkMatching(escapeGlob(this.#keyPrefix) + invalidation.pattern)
-      if (removed === UNAVAILABLE) return false
-      await this.#bus?.evictPattern(invalidation.pattern)
-    } else {
-      if ((await this.#tagInvalidation(redis, invalidation.tags)) === UNAVAILABLE) return false
+  /**
+   * Applies one journaled invalidation: removes from Redis what was written at or before its
+   * time (never a later write, by any instance), then tells the other instances. False when
+   * Redis or the bus did not take it; it is tried again later, which is safe to repeat.
+   */
+  async #apply(redis: RedisTier, entry: JournalEntry): Promise<boolean> {
+    const { invalidation, before } = entry
+    let sent = invalidation
+    if (!entry.notifyOnly) {
+      if (invalidation.kind === 'keys') {
+        const keys = invalidation.keys.map((key) => this.#redisKey(key))
+        if ((await redis.unlinkOlder(keys, before)) === UNAVAILABLE) return false
+        for (const key of invalidation.keys) this.#memory.deleteIfOlder(key, before)
+      } else if (invalidation.kind === 'pattern') {
+        const pattern = escapeGlob(this.#keyPrefix) + invalidation.pattern
+        if ((await redis.unlinkMatchingOlder(pattern, before)) === UNAVAILABLE) return false
+      } else {
+        // Tag sets stay: a later write may have joined them. Members that went are harmless.
+        const members = await redis.tagMembers(invalidation.tags.map((tag) => this.#tagKey(tag)))
+        if (members === UNAVAILABLE) return false
+        if ((await redis.unlinkOlder(members, before)) === UNAVAILABLE) return false
+        const keys = members.map((redisKey) => redisKey.slice(this.#keyPrefix.length))
+        // In-process copies read from Redis carry no tags: the listed keys say which they are.
+        for (const key of keys) this.#memory.deleteIfOlder(key, before)
+        sent = { kind: 'tags', tags: invalidation.tags, keys }
+      }
     }
-    return true
+    return this.#bus ? this.#bus.send(sent) : true
   }
 
   /** Unlinks tagged entries in Redis and tells other instances which keys and tags went. */

@@ -6,6 +6,7 @@ import type { NamespaceOverrides } from './options.js'
 import type {
   Cache,
   CacheEntryInput,
+  CacheReadiness,
   CacheReconfiguration,
   CacheSettings,
   CacheStats,
@@ -99,6 +100,10 @@ export class CacheView implements Cache {
 
   stats(): CacheStats {
     return this.#engine.stats()
+  }
+
+  ready(): Promise<CacheReadiness> {
+    return this.#engine.ready()
   }
 
   configure(changes: CacheReconfiguration): CacheSettings {

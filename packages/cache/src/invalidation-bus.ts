@@ -14,43 +14,60 @@ interface WireMessage {
   tags?: string[]
 }
 
+/** How long to wait before asking for a new subscriber connection when none could be opened. */
+const RECONNECT_DELAY_MS = 100
+
 export interface InvalidationBusOptions {
   channel: string
   instanceId: string
+  /**
+   * Opens a subscriber connection, or returns undefined when none can be opened yet. Called again
+   * whenever the connection ends for good (a cluster node that went away).
+   */
+  connect: () => RedisClient | undefined
   /** Sends a message; returns false when it could not be sent. */
   publish: (channel: string, message: string) => Promise<boolean>
   onInvalidation: (invalidation: Invalidation) => void
-  /** Called when the subscription was interrupted and messages may have been lost. */
+  /**
+   * Called each time the subscription is confirmed, the first time included: messages sent
+   * before were not received, so what the instance kept in-process may be stale.
+   */
   onResync: () => void
+  /** Called with an invalidation whose message could not be published. */
+  onUndelivered: (invalidation: Invalidation) => void
 }
 
 /**
  * Keeps in-process tiers of many instances coherent over Redis pub/sub. Evicted keys written in
- * one tick go out as one message. Pub/sub drops messages while disconnected, so after every
- * reconnect of the subscriber the instance is told to resync (drop its in-process tier).
+ * one tick go out as one message. Pub/sub drops messages while disconnected, so every time the
+ * subscription is confirmed (the server's SUBSCRIBE reply, not the connection's `ready`,
+ * which comes before it) the instance is told to resync. The bus subscribes itself on every
+ * connection, so it knows exactly when messages flow again, also on a cluster, where it listens on
+ * one master (PUBLISH reaches every node) and moves to another when that one goes away.
  */
 export class InvalidationBus {
   readonly #options: InvalidationBusOptions
-  readonly #subscriber: RedisClient
+  #subscriber: RedisClient | undefined
   #pendingKeys = new Set<string>()
   #flushScheduled = false
-  #hasBeenReady = false
+  /** Messages being published, so {@link flush} can wait for them. */
+  readonly #sending = new Set<Promise<void>>()
+  #everSubscribed = false
+  #closed = false
+  #retryTimer: NodeJS.Timeout | undefined
+  #markSubscribed!: () => void
+  /** Resolves when the first subscription is confirmed. */
+  readonly subscribed = new Promise<void>((resolve) => (this.#markSubscribed = resolve))
   received = 0
 
-  constructor(subscriber: RedisClient, options: InvalidationBusOptions) {
+  constructor(options: InvalidationBusOptions) {
     this.#options = options
-    this.#subscriber = subscriber
-    subscriber.on('error', () => {})
-    subscriber.on('ready', () => {
-      if (this.#hasBeenReady) options.onResync()
-      this.#hasBeenReady = true
-    })
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === options.channel) this.#receive(message)
-    })
-    subscriber.subscribe(options.channel).catch(() => {
-      // Retried by ioredis' auto-resubscribe on the next connection.
-    })
+    this.#attach()
+  }
+
+  /** Whether messages from other instances are being received right now. */
+  get listening(): boolean {
+    return this.#subscriber?.status === 'ready' && this.#everSubscribed
   }
 
   /** Queues keys whose in-process copies other instances must drop; sent once per tick. */
@@ -61,28 +78,80 @@ export class InvalidationBus {
     setImmediate(() => void this.#flushKeys())
   }
 
+  /** Sends what is queued and waits for every message on its way; failures are reported. */
+  async flush() {
+    await this.#flushKeys()
+    await Promise.all(this.#sending)
+  }
+
   async evictPattern(pattern: string) {
-    await this.#send({ from: this.#options.instanceId, pattern })
+    await this.#deliver({ kind: 'pattern', pattern })
   }
 
   /** Evicts tagged entries; `keys` names those known to carry the tags, tagged copies or not. */
   async evictTags(tags: readonly string[], keys: readonly string[]) {
-    await this.#send({ from: this.#options.instanceId, tags: [...tags], keys: [...keys] })
+    await this.#deliver({ kind: 'tags', tags: [...tags], keys: [...keys] })
+  }
+
+  /** Publishes an invalidation now; false when it could not be sent (nothing else happens). */
+  send(invalidation: Invalidation): Promise<boolean> {
+    const message: WireMessage = { from: this.#options.instanceId }
+    if (invalidation.kind === 'keys') message.keys = invalidation.keys
+    else if (invalidation.kind === 'pattern') message.pattern = invalidation.pattern
+    else [message.tags, message.keys] = [invalidation.tags, invalidation.keys ?? []]
+    return this.#options.publish(this.#options.channel, JSON.stringify(message))
   }
 
   /** Sends what is queued, then stops listening. */
   async close() {
-    await this.#flushKeys()
+    await this.flush()
+    this.#closed = true
+    clearTimeout(this.#retryTimer)
+    const subscriber = this.#subscriber
+    if (!subscriber) return
     // QUIT on a client that is not connected would wait for a reconnect that may never come.
-    if (this.#subscriber.status !== 'ready') {
-      this.#subscriber.disconnect()
+    if (subscriber.status !== 'ready') {
+      subscriber.disconnect()
       return
     }
     try {
-      await this.#subscriber.quit()
+      await subscriber.quit()
     } catch {
-      this.#subscriber.disconnect()
+      subscriber.disconnect()
     }
+  }
+
+  #attach() {
+    if (this.#closed) return
+    const subscriber = this.#options.connect()
+    this.#subscriber = subscriber
+    if (!subscriber) {
+      this.#retryTimer = setTimeout(() => this.#attach(), RECONNECT_DELAY_MS).unref()
+      return
+    }
+    subscriber.on('error', () => {})
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.#options.channel) this.#receive(message)
+    })
+    subscriber.on('ready', () => this.#subscribe(subscriber))
+    subscriber.once('end', () => {
+      if (this.#subscriber === subscriber) this.#attach()
+    })
+    if (subscriber.status === 'ready') this.#subscribe(subscriber)
+  }
+
+  #subscribe(subscriber: RedisClient) {
+    subscriber.subscribe(this.#options.channel).then(
+      () => {
+        if (this.#closed || subscriber !== this.#subscriber) return
+        this.#everSubscribed = true
+        this.#markSubscribed()
+        this.#options.onResync()
+      },
+      () => {
+        // The connection dropped before the reply; its next `ready` subscribes again.
+      },
+    )
   }
 
   async #flushKeys() {
@@ -90,11 +159,19 @@ export class InvalidationBus {
     if (this.#pendingKeys.size === 0) return
     const keys = [...this.#pendingKeys]
     this.#pendingKeys = new Set()
-    await this.#send({ from: this.#options.instanceId, keys })
+    await this.#deliver({ kind: 'keys', keys })
   }
 
-  async #send(message: WireMessage) {
-    await this.#options.publish(this.#options.channel, JSON.stringify(message))
+  async #deliver(invalidation: Invalidation) {
+    const sending = this.send(invalidation).then((sent) => {
+      if (!sent) this.#options.onUndelivered(invalidation)
+    })
+    this.#sending.add(sending)
+    try {
+      await sending
+    } finally {
+      this.#sending.delete(sending)
+    }
   }
 
   #receive(raw: string) {

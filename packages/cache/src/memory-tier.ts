@@ -98,8 +98,9 @@ export class MemoryTier {
 
   /**
    * Stores a serialized value and returns the entry (a transient one, read by decoding, when the
-   * tier is off or the value is larger than the whole tier). `value` is the caller's original when there is one; it
-   * is kept as is only in shared mode, because in the other modes the caller may still mutate it.
+   * tier is off, the value is larger than the whole tier, or `transient` says it must not be
+   * kept). `value` is the caller's original when there is one; it is kept as is only in shared
+   * mode, because in the other modes the caller may still mutate it.
    */
   store(
     key: string,
@@ -107,8 +108,9 @@ export class MemoryTier {
     value: unknown,
     times: EntryTimes,
     tags?: readonly string[],
+    transient = false,
   ): MemoryEntry {
-    const keep = this.#enabled && times.staleUntil > Date.now()
+    const keep = !transient && this.#enabled && times.staleUntil > Date.now()
     let kept: unknown
     let keptPayload: Buffer | undefined
     let size = payload.length
@@ -128,6 +130,7 @@ export class MemoryTier {
       size: size + overhead + (keptPayload && keep ? KEPT_BUFFER_BYTES : 0),
       freshUntil: times.freshUntil,
       staleUntil: times.staleUntil,
+      writtenAt: times.writtenAt,
       tags: tags && tags.length > 0 ? tags : undefined,
       refreshAfter: 0,
     }
@@ -147,6 +150,12 @@ export class MemoryTier {
     const removed = this.#remove(key) === 1
     if (removed) this.counters.deletes++
     return removed
+  }
+
+  /** Deletes an entry unless it was written after `before` (epoch ms). */
+  deleteIfOlder(key: string, before: number): boolean {
+    const entry = this.#lru.peek(key, { allowStale: true })
+    return entry !== undefined && entry.writtenAt <= before && this.delete(key)
   }
 
   /** Removes every key matching the glob pattern; returns how many live entries went. */

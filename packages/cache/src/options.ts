@@ -15,6 +15,7 @@ export const DEFAULTS = {
   codec: 'lz4',
   compressionThreshold: 1024,
   commandTimeout: 100,
+  connectTimeout: '1s',
   breakerThreshold: 5,
   halfOpenAfter: '1s',
   maxKeyLength: 1024,
@@ -46,6 +47,7 @@ export interface ResolvedOptions {
   l1: { enabled: boolean; maxEntries: number; maxBytes: number; values: ValueMode }
   compression: { codec: CompressionCodec; threshold: number }
   commandTimeout: number
+  connectTimeout: number
   breaker: { threshold: number; halfOpenAfter: number }
   coherence: boolean
   maxKeyLength: number
@@ -123,6 +125,10 @@ export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
     commandTimeout: parseDuration(
       'commandTimeout',
       options.commandTimeout ?? DEFAULTS.commandTimeout,
+    ),
+    connectTimeout: parseDuration(
+      'connectTimeout',
+      options.connectTimeout ?? DEFAULTS.connectTimeout,
     ),
     breaker: {
       threshold: count(

@@ -1,12 +1,26 @@
 import type { Invalidation } from './invalidation-bus.js'
 
+/** One journaled invalidation. */
+export interface JournalEntry {
+  invalidation: Invalidation
+  /**
+   * Only entries written at or before this time (epoch ms, this instance's clock) are removed on
+   * replay, so a later successful write of the same key, by any instance, is never undone.
+   */
+  before: number
+  /** Redis already took it; only the message to other instances was lost. */
+  notifyOnly: boolean
+}
+
 /**
- * Deletes, clears and tag invalidations made while Redis was unreachable, in order, to replay
- * when it returns so a deleted value cannot come back. Past `limit` the journal collapses into
- * one clear of everything, which is always safe.
+ * Invalidations Redis or the bus did not take while unreachable: deletes, clears, tag
+ * invalidations, writes that may not have landed, and messages that could not be published. In
+ * order, to replay when Redis returns so no removed or overwritten value can come back. Past
+ * `limit` the journal collapses into one clear of everything written up to its newest entry,
+ * which is always safe.
  */
 export class PendingInvalidations {
-  #items: Invalidation[] = []
+  #items: JournalEntry[] = []
   #clearAll = false
 
   constructor(
@@ -14,22 +28,29 @@ export class PendingInvalidations {
     private readonly everything: string,
   ) {}
 
-  add(invalidation: Invalidation) {
-    if (this.#clearAll) return
-    if (this.#items.length >= this.limit) {
-      this.#clearAll = true
-      this.#items = [{ kind: 'pattern', pattern: this.everything }]
+  add(entry: JournalEntry) {
+    if (this.#clearAll) {
+      const collapsed = this.#items[0]!
+      collapsed.before = Math.max(collapsed.before, entry.before)
       return
     }
-    this.#items.push(invalidation)
+    if (this.#items.length >= this.limit) {
+      const before = Math.max(entry.before, ...this.#items.map((item) => item.before))
+      this.#clearAll = true
+      this.#items = [
+        { invalidation: { kind: 'pattern', pattern: this.everything }, before, notifyOnly: false },
+      ]
+      return
+    }
+    this.#items.push(entry)
   }
 
   get size(): number {
     return this.#items.length
   }
 
-  /** The oldest pending invalidation, left in place until {@link shift} confirms it ran. */
-  peek(): Invalidation | undefined {
+  /** The oldest pending entry, left in place until {@link shift} confirms it ran. */
+  peek(): JournalEntry | undefined {
     return this.#items[0]
   }
 

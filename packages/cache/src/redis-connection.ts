@@ -13,7 +13,11 @@ export type RedisClient = Redis | Cluster
 /** Connection settings the cache needs on every connection it opens. */
 export interface ConnectionSettings {
   commandTimeout: number
-  /** Subscriber connections queue commands until ready, so subscriptions survive reconnects. */
+  /**
+   * Subscriber connections queue commands until ready and do not resubscribe by themselves: the
+   * invalidation bus subscribes on every `ready` and waits for the reply, so it knows when
+   * messages flow again.
+   */
   subscriber?: boolean
 }
 
@@ -34,43 +38,78 @@ export function openConnection(
     maxRetriesPerRequest: subscriber ? null : 0,
     autoResendUnfulfilledCommands: false,
     enableAutoPipelining: !subscriber,
+    autoResubscribe: !subscriber,
     connectTimeout: Math.max(1_000, settings.commandTimeout * 10),
     retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
     lazyConnect: false,
   }
   if (typeof source === 'string') {
     validateRedisUrl(source)
-    let RedisClass: typeof Redis
-    try {
-      RedisClass = (require('ioredis') as typeof IORedis).Redis
-    } catch (error) {
-      throw new InvalidOptionError(
-        'redis',
-        '(url)',
-        'the ioredis package must be installed to use Redis',
-        {
-          cause: error,
-        },
-      )
-    }
-    return new RedisClass(source, overrides)
+    return new (redisClass())(source, overrides)
   }
   if (isCluster(source)) {
     // Cluster-level options are not inherited from `redisOptions`: a caller's lazyConnect
     // Cluster (core's own client is one) would otherwise give a duplicate that never connects.
+    // The bus listens on a plain connection to one master (openSubscriber), never on a Cluster.
     return source.duplicate(undefined, {
       lazyConnect: false,
-      enableOfflineQueue: subscriber,
+      enableOfflineQueue: false,
       // ioredis retries a command whose node is gone every 100 ms, bouncing between a random
       // node and the dead one until 16 redirections: over a second per call while a master is
       // down. The cache would rather fail at once and fall back to its in-process tier.
-      ...(subscriber ? {} : { retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 }),
-      enableAutoPipelining: !subscriber,
+      retryDelayOnFailover: 0,
+      retryDelayOnClusterDown: 0,
+      enableAutoPipelining: true,
       clusterRetryStrategy: overrides.retryStrategy,
       redisOptions: { ...source.options.redisOptions, ...overrides },
     })
   }
   return source.duplicate(overrides)
+}
+
+/**
+ * A subscriber connection for the invalidation bus. On a cluster it is a plain connection to one
+ * master chosen at random from those the cache's own cluster client knows (PUBLISH reaches every
+ * node); after a few failed reconnects it ends, and the bus asks for another. Undefined while the
+ * cluster client knows no master yet.
+ */
+export function openSubscriber(
+  source: string | RedisClient,
+  client: RedisClient,
+  settings: ConnectionSettings,
+): RedisClient | undefined {
+  if (!isCluster(client)) return openConnection(source, { ...settings, subscriber: true })
+  const masters = client.nodes('master')
+  const node = masters[Math.floor(Math.random() * masters.length)]
+  if (!node) return undefined
+  const { host, port, username, password, tls, connectTimeout } = node.options
+  return new (redisClass())({
+    host,
+    port,
+    username,
+    password,
+    tls,
+    connectTimeout,
+    enableOfflineQueue: true,
+    autoResubscribe: false,
+    maxRetriesPerRequest: null,
+    lazyConnect: false,
+    retryStrategy: (attempt: number) => (attempt > 3 ? null : 100 * attempt),
+  })
+}
+
+/** ioredis' `Redis` class, loaded on first use. */
+function redisClass(): typeof Redis {
+  try {
+    return (require('ioredis') as typeof IORedis).Redis
+  } catch (error) {
+    throw new InvalidOptionError(
+      'redis',
+      '(url)',
+      'the ioredis package must be installed to use Redis',
+      { cause: error },
+    )
+  }
 }
 
 /** Whether the client is an ioredis `Cluster`. */

@@ -2,6 +2,7 @@ import { createHistogram } from 'node:perf_hooks'
 import calculateSlot from 'cluster-key-slot'
 import { CircuitBreaker } from './circuit-breaker.js'
 import { isCluster, type RedisClient } from './redis-connection.js'
+import { WRITTEN_AT_FLAG, WRITTEN_AT_OFFSET } from './stored-entry.js'
 import type { BreakerState, LatencySummary } from './types.js'
 
 /** Returned instead of a result when Redis was skipped or failed; the caller falls back. */
@@ -15,6 +16,28 @@ const UNLINK_BATCH = 500
 export interface RedisTierOptions {
   breakerThreshold: number
   halfOpenAfter: number
+  /**
+   * Settles when start-up is over (connected, or the start-up deadline passed). Until then
+   * commands wait for it instead of skipping Redis, so nothing written at boot is lost.
+   */
+  opening?: Promise<unknown>
+}
+
+/**
+ * Unlinks the key unless its entry was written after `ARGV[1]` (epoch ms): the write time sits in
+ * the entry's header, read with GETRANGE so a large value is not copied. Entries without a write
+ * time (an earlier layout) and values of other types count as old. One key per call: ioredis
+ * routes (and auto-pipelines) a script call by its first key only when the key count is fixed.
+ */
+const UNLINK_IF_OLDER = `
+local head = redis.pcall('GETRANGE', KEYS[1], 0, ${WRITTEN_AT_OFFSET + 7})
+if type(head) == 'string' and #head == ${WRITTEN_AT_OFFSET + 8} and string.byte(head, 1) >= ${WRITTEN_AT_FLAG} then
+  if struct.unpack('>d', head, ${WRITTEN_AT_OFFSET + 1}) > tonumber(ARGV[1]) then return 0 end
+end
+return redis.call('UNLINK', KEYS[1])`
+
+interface ScriptCommands {
+  biPerfUnlinkIfOlder(key: string, before: number): Promise<number>
 }
 
 /**
@@ -34,12 +57,19 @@ export class RedisTier {
   }
   readonly #breaker: CircuitBreaker
   readonly #latency = createHistogram()
+  #opening: Promise<unknown> | undefined
 
   constructor(
     readonly client: RedisClient,
     options: RedisTierOptions,
   ) {
     this.#breaker = new CircuitBreaker(options.breakerThreshold, options.halfOpenAfter)
+    client.defineCommand('biPerfUnlinkIfOlder', { lua: UNLINK_IF_OLDER, numberOfKeys: 1 })
+    if (options.opening) {
+      this.#opening = options.opening.then(() => {
+        this.#opening = undefined
+      })
+    }
     // ioredis emits 'error' on every failed reconnect; the counters and breaker state report it.
     client.on('error', () => {})
   }
@@ -51,6 +81,7 @@ export class RedisTier {
 
   /** The hot path of every L2 read: one promise, no wrapping async frames. */
   get(key: string): Promise<Maybe<Buffer | null>> {
+    if (this.#opening !== undefined) return this.#opening.then(() => this.get(key))
     if (!this.#admit()) return SKIPPED
     const started = performance.now()
     return this.client.getBuffer(key).then(
@@ -125,24 +156,31 @@ export class RedisTier {
    * Returns how many went.
    */
   async unlinkMatching(pattern: string): Promise<Maybe<number>> {
-    const nodes = isCluster(this.client) ? this.client.nodes('master') : [this.client]
-    const removed = await this.#run(async () => {
-      const counts = await Promise.all(
-        nodes.map(async (node) => {
-          let cursor = '0'
-          let count = 0
-          do {
-            const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)
-            cursor = next
-            if (keys.length > 0) count += await this.#unlink(keys)
-          } while (cursor !== '0')
-          return count
-        }),
-      )
-      return counts.reduce((sum, count) => sum + count, 0)
-    })
+    return this.#unlinkScanned(pattern, (keys) => this.#unlink(keys))
+  }
+
+  /**
+   * Like {@link unlinkMatching}, but keeps entries written after `before` (epoch ms): a replayed
+   * clear must not undo a write that came after it.
+   */
+  async unlinkMatchingOlder(pattern: string, before: number): Promise<Maybe<number>> {
+    return this.#unlinkScanned(pattern, (keys) => this.#unlinkOlder(keys, before))
+  }
+
+  /** Unlinks those of `keys` whose entries were written at or before `before` (epoch ms). */
+  async unlinkOlder(keys: readonly string[], before: number): Promise<Maybe<number>> {
+    if (keys.length === 0) return 0
+    const removed = await this.#run(() => this.#unlinkOlder(keys, before))
     if (removed !== UNAVAILABLE) this.counters.deletes += removed
     return removed
+  }
+
+  /** The keys listed in the tag sets, which stay. */
+  async tagMembers(tagKeys: readonly string[]): Promise<Maybe<string[]>> {
+    return this.#run(async () => {
+      const members = await Promise.all(tagKeys.map((tagKey) => this.client.smembers(tagKey)))
+      return [...new Set(members.flat())]
+    })
   }
 
   /**
@@ -192,6 +230,7 @@ export class RedisTier {
   }
 
   async #run<T>(operation: () => Promise<T>): Promise<Maybe<T>> {
+    if (this.#opening !== undefined) await this.#opening
     if (!this.#admit()) return UNAVAILABLE
     const started = performance.now()
     try {
@@ -219,11 +258,41 @@ export class RedisTier {
     // On a cluster, one dead master makes the commands for its slots fail at once while the
     // other masters serve theirs: counting those failures would open the one breaker and stop
     // the healthy masters too. They cost no waiting, so only other errors (timeouts) count.
-    if (isCluster(this.client) && nodeUnavailable(error)) this.#breaker.inconclusive()
-    else this.#breaker.failure()
+    if (isCluster(this.client) && nodeUnavailable(error)) {
+      this.#breaker.inconclusive()
+      // ioredis updates its slot map on MOVED only for pipelines of reads; auto-pipelined writes
+      // fail with it, and would keep going to the wrong node until the periodic refresh.
+      if (error instanceof Error && error.message.startsWith('MOVED '))
+        this.client.refreshSlotsCache()
+    } else this.#breaker.failure()
     this.counters.errors++
     if (error instanceof Error && error.message.includes('timed out')) this.counters.timeouts++
     return UNAVAILABLE
+  }
+
+  async #unlinkScanned(
+    pattern: string,
+    unlink: (keys: readonly string[]) => Promise<number>,
+  ): Promise<Maybe<number>> {
+    const removed = await this.#run(async () => {
+      // Read inside the run: before start-up is over a cluster client knows no masters yet.
+      const nodes = isCluster(this.client) ? this.client.nodes('master') : [this.client]
+      const counts = await Promise.all(
+        nodes.map(async (node) => {
+          let cursor = '0'
+          let count = 0
+          do {
+            const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)
+            cursor = next
+            if (keys.length > 0) count += await unlink(keys)
+          } while (cursor !== '0')
+          return count
+        }),
+      )
+      return counts.reduce((sum, count) => sum + count, 0)
+    })
+    if (removed !== UNAVAILABLE) this.counters.deletes += removed
+    return removed
   }
 
   async #unlink(keys: readonly string[]): Promise<number> {
@@ -231,6 +300,12 @@ export class RedisTier {
       ? groupBySlot(keys).map((indexes) => indexes.map((index) => keys[index]!))
       : chunk(keys, UNLINK_BATCH)
     const counts = await Promise.all(batches.map((batch) => this.client.unlink(...batch)))
+    return counts.reduce((sum, count) => sum + count, 0)
+  }
+
+  async #unlinkOlder(keys: readonly string[], before: number): Promise<number> {
+    const client = this.client as unknown as ScriptCommands
+    const counts = await Promise.all(keys.map((key) => client.biPerfUnlinkIfOlder(key, before)))
     return counts.reduce((sum, count) => sum + count, 0)
   }
 }

@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CODEC_BYTE } from './compression.js'
 import { CorruptEntryError } from './errors.js'
-import { decodeEntry, encodeEntry } from './stored-entry.js'
+import { decodeEntry, encodeEntry, WRITTEN_AT_FLAG } from './stored-entry.js'
 
-const times = { freshUntil: 1_800_000_000_000, staleUntil: 1_800_000_060_000 }
+const times = {
+  freshUntil: 1_800_000_000_000,
+  staleUntil: 1_800_000_060_000,
+  writtenAt: 1_799_999_000_000,
+}
 const compressible = Buffer.from('quarterly revenue by region '.repeat(200))
 
 describe('stored entries', () => {
@@ -13,13 +17,14 @@ describe('stored entries', () => {
     async (codec) => {
       const encoded = await encodeEntry(compressible, times, codec, 1024)
       expect(encoded.compressed).toBe(true)
-      expect(encoded.data[0]).toBe(CODEC_BYTE[codec])
+      expect(encoded.data[0]).toBe(CODEC_BYTE[codec] | WRITTEN_AT_FLAG)
       expect(encoded.data.length).toBeLessThan(compressible.length)
       expect(encoded.bytesSaved).toBeGreaterThan(0)
       const decoded = await decodeEntry(encoded.data)
       expect(decoded.payload.equals(compressible)).toBe(true)
       expect(decoded.freshUntil).toBe(times.freshUntil)
       expect(decoded.staleUntil).toBe(times.staleUntil)
+      expect(decoded.writtenAt).toBe(times.writtenAt)
     },
   )
 
@@ -27,7 +32,7 @@ describe('stored entries', () => {
     const small = Buffer.from('x'.repeat(1024))
     const encoded = await encodeEntry(small, times, 'lz4', 1024)
     expect(encoded.compressed).toBe(false)
-    expect(encoded.data[0]).toBe(CODEC_BYTE.none)
+    expect(encoded.data[0]).toBe(CODEC_BYTE.none | WRITTEN_AT_FLAG)
   })
 
   it('never stores a compressed form that is not smaller', async () => {
@@ -35,8 +40,20 @@ describe('stored entries', () => {
     for (const codec of ['lz4', 'gzip'] as const) {
       const encoded = await encodeEntry(noise, times, codec, 1024)
       expect(encoded.compressed).toBe(false)
-      expect(encoded.data.length).toBe(noise.length + 17)
+      expect(encoded.data.length).toBe(noise.length + 25)
     }
+  })
+
+  it('reads entries of the earlier layout, without a write time, as written at time 0', () => {
+    const legacy = Buffer.alloc(17 + 3)
+    legacy[0] = CODEC_BYTE.none
+    legacy.writeDoubleBE(times.freshUntil, 1)
+    legacy.writeDoubleBE(times.staleUntil, 9)
+    Buffer.from('abc').copy(legacy, 17)
+    const decoded = decodeEntry(legacy) as Awaited<ReturnType<typeof decodeEntry>>
+    expect(decoded.payload.toString()).toBe('abc')
+    expect(decoded.freshUntil).toBe(times.freshUntil)
+    expect(decoded.writtenAt).toBe(0)
   })
 
   it('rejects truncated and unknown-codec entries with a typed error', () => {

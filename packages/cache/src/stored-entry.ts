@@ -3,18 +3,29 @@ import { CorruptEntryError } from './errors.js'
 import type { CompressionCodec } from './types.js'
 
 /**
- * Layout of a value in Redis: 1 byte codec, 8 bytes fresh-until and 8 bytes stale-until
- * (milliseconds since the epoch, float64 big-endian), then the (maybe compressed) payload.
- * Keeping both deadlines in the entry lets any instance serve it stale within its grace window.
+ * Layout of a value in Redis: 1 byte codec, 8 bytes fresh-until, 8 bytes stale-until and 8 bytes
+ * written-at (milliseconds since the epoch, float64 big-endian), then the (maybe compressed)
+ * payload. Keeping both deadlines in the entry lets any instance serve it stale within its grace
+ * window; the write time lets a replayed invalidation remove only entries older than itself.
+ *
+ * The codec byte carries {@link WRITTEN_AT_FLAG}; entries of earlier versions lack it and the
+ * write time (17-byte header), still decode, and count as written at time 0.
  */
-const HEADER_BYTES = 17
+const HEADER_BYTES = 25
+const LEGACY_HEADER_BYTES = 17
+/** Set in the codec byte of entries that carry their write time. */
+export const WRITTEN_AT_FLAG = 0x80
+/** Offset of the write time, for scripts that read it in Redis. */
+export const WRITTEN_AT_OFFSET = 17
 
-/** A serialized value with its deadlines. */
+/** A serialized value's deadlines and write time. */
 export interface EntryTimes {
   /** Until when the value is fresh (epoch ms). */
   freshUntil: number
   /** Until when the value may be served stale (epoch ms); equals `freshUntil` without grace. */
   staleUntil: number
+  /** When the writer made it (epoch ms, the writer's clock); 0 when unknown. */
+  writtenAt: number
 }
 
 export interface EncodedEntry {
@@ -44,28 +55,35 @@ export async function encodeEntry(
     }
   }
   const data = Buffer.allocUnsafe(HEADER_BYTES + body.length)
-  data[0] = codecByte
+  data[0] = codecByte | WRITTEN_AT_FLAG
   data.writeDoubleBE(times.freshUntil, 1)
   data.writeDoubleBE(times.staleUntil, 9)
+  data.writeDoubleBE(times.writtenAt, WRITTEN_AT_OFFSET)
   body.copy(data, HEADER_BYTES)
   const compressed = codecByte !== CODEC_BYTE.none
   return { data, compressed, bytesSaved: compressed ? payload.length - body.length : 0 }
 }
 
 /**
- * Reads the stored form back into the serialized value and its deadlines. Synchronous for
- * uncompressed and LZ4 entries (the common, fast path); gzip entries decompress on the thread pool.
+ * Reads the stored form back into the serialized value, its deadlines and write time.
+ * Synchronous for uncompressed and LZ4 entries (the common, fast path); gzip entries decompress
+ * on the thread pool.
  */
 export function decodeEntry(data: Buffer): DecodedEntry | Promise<DecodedEntry> {
-  if (data.length < HEADER_BYTES) throw new CorruptEntryError(`only ${data.length} bytes`)
+  if (data.length < LEGACY_HEADER_BYTES) throw new CorruptEntryError(`only ${data.length} bytes`)
+  const flagged = data[0]! & WRITTEN_AT_FLAG
+  if (flagged && data.length < HEADER_BYTES) {
+    throw new CorruptEntryError(`only ${data.length} bytes`)
+  }
   const freshUntil = data.readDoubleBE(1)
   const staleUntil = data.readDoubleBE(9)
-  const body = data.subarray(HEADER_BYTES)
-  const codecByte = data[0]!
+  const writtenAt = flagged ? data.readDoubleBE(WRITTEN_AT_OFFSET) : 0
+  const body = data.subarray(flagged ? HEADER_BYTES : LEGACY_HEADER_BYTES)
+  const codecByte = data[0]! & ~WRITTEN_AT_FLAG
   if (codecByte === CODEC_BYTE.gzip) {
-    return decompressAsync(body).then((payload) => ({ payload, freshUntil, staleUntil }))
+    return decompressAsync(body).then((payload) => ({ payload, freshUntil, staleUntil, writtenAt }))
   }
-  return { payload: decompressSync(codecByte, body), freshUntil, staleUntil }
+  return { payload: decompressSync(codecByte, body), freshUntil, staleUntil, writtenAt }
 }
 
 /** A stored entry read back. */

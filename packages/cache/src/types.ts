@@ -83,6 +83,14 @@ export interface CacheOptions {
    * @default 100
    */
   commandTimeout?: Duration
+  /**
+   * Start-up deadline. Commands issued while the first connection (and the invalidation
+   * subscription) is being made wait for it instead of skipping Redis, for at most this long;
+   * if Redis is not reachable by then they fall back to the in-process tier exactly as during an
+   * outage, and what they change is journaled and replayed when Redis comes. See `ready()`.
+   * @default '1s'
+   */
+  connectTimeout?: Duration
   /** The circuit breaker in front of Redis. */
   breaker?: {
     /**
@@ -108,8 +116,9 @@ export interface CacheOptions {
    */
   maxKeyLength?: number
   /**
-   * Deletes and clears remembered while Redis is unreachable, replayed when it returns. Past this
-   * number they collapse into one clear of the whole prefix, so nothing deleted can come back.
+   * Bound of the journal: deletes, clears, tag invalidations and writes that Redis did not take
+   * (or may not have taken), replayed when it returns. Past this number they collapse into one
+   * clear of the whole prefix, so nothing deleted or overwritten can come back.
    * @default 10_000
    */
   maxPendingInvalidations?: number
@@ -265,12 +274,17 @@ export interface CacheStats {
     /** ioredis connection status, e.g. `ready`, `reconnecting`. */
     connection: string
     breaker: BreakerState
-    /** Deletes and clears waiting to be replayed on Redis. */
+    /** Journaled invalidations waiting to be replayed on Redis; reads skip Redis while any wait. */
     pendingInvalidations: number
     /** Times the in-process tier was dropped because invalidations may have been missed. */
     resyncs: number
     /** Invalidation messages received from other instances. */
     invalidationsReceived: number
+    /**
+     * Whether messages from other instances are being received now (the subscription is
+     * confirmed); always false with `coherence: false`.
+     */
+    subscribed: boolean
   }
   compression: {
     codec: CompressionCodec
@@ -282,9 +296,27 @@ export interface CacheStats {
 }
 
 /**
+ * How a cache came out of start-up: `connected` (Redis and the invalidation subscription answer),
+ * `fallback` (Redis was not reachable by `connectTimeout`; the in-process tier serves, changes are
+ * journaled, and Redis is used as soon as it answers) or `memory` (no Redis configured).
+ */
+export type CacheReadiness = 'connected' | 'fallback' | 'memory'
+
+/**
  * A cache, or a namespace of one: every method of a namespace works on its own keys and TTLs.
  */
 export interface Cache {
+  /**
+   * Resolves once start-up is over, at the latest after `connectTimeout`. Calls made before
+   * need not wait for it: they wait for the connection themselves. Await it where an app must
+   * know before it serves, e.g. after warming the cache at boot.
+   *
+   * @example
+   * const cache = createCache({ redis: process.env.REDIS_URL })
+   * await cache.mset(warmUpEntries) // waits for the connection, never skips Redis
+   * if ((await cache.ready()) === 'fallback') log.warn('Redis unreachable; serving in-process')
+   */
+  ready(): Promise<CacheReadiness>
   /** The value, or `undefined` on a miss. `null` is a value. */
   get<T = unknown>(key: string): Promise<T | undefined>
   /** Stores a value in both tiers. `undefined` is not a value: use `null` or `delete`. */

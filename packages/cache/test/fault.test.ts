@@ -90,7 +90,8 @@ describe('graceful fallback when Redis fails', () => {
 
     expect(load.errors).toEqual([])
     expect(load.slowestMs).toBeLessThan(250)
-    expect(cache.stats().l2?.pendingInvalidations).toBe(3)
+    // The three invalidations, and every write of the load that skipped Redis.
+    expect(cache.stats().l2?.pendingInvalidations).toBeGreaterThanOrEqual(3)
 
     await server.start()
     const redis = inspector(server.url)

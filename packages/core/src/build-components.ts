@@ -60,6 +60,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
       grace: config.cache.grace,
       namespaces: config.cache.namespaces,
       commandTimeout: config.redis.commandTimeout,
+      connectTimeout: config.redis.connectTimeout,
       coherence: config.cache.coherence,
       l1: {
         enabled: config.cache.l1.enabled,

@@ -40,7 +40,9 @@ const redisSection = z
       .describe('How long one Redis command may take before the cache falls back (ms).'),
     connectTimeout: duration()
       .prefault('2s')
-      .describe('How long connecting to Redis may take (ms).'),
+      .describe(
+        'How long connecting to Redis may take (ms); cache calls made at start-up wait for it before falling back.',
+      ),
   })
   .superRefine((redis, ctx) => {
     if (redis.url !== undefined && redis.clusterNodes !== undefined) {

@@ -195,6 +195,9 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
         () => undefined,
       )
     }
+    // The cache's own start-up (its connection and invalidation subscription), bounded by the
+    // same connectTimeout: once start() resolves, the cache uses Redis or has fallen back.
+    await this.#components.cache?.ready()
     if (redis) await this.#joinInstances(redis)
     // PGlite compiles its WebAssembly on first use: warm it up so the first health check
     // measures a round trip, not the boot.

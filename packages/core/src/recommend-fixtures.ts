@@ -97,6 +97,7 @@ function cacheStats(): CacheStats {
       pendingInvalidations: 0,
       resyncs: 0,
       invalidationsReceived: 0,
+      subscribed: true,
     },
     compression: { codec: 'lz4', compressed: 0, bytesSaved: 0 },
   }

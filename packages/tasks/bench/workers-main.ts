@@ -7,7 +7,7 @@ import { workersBench } from './workers.js'
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 console.log(`@bi-perf/tasks workers benchmark — ${new Date().toISOString()} — ${machine()}\n`)
 if (process.argv.includes('--cluster')) {
-  const owned = await OwnedCluster.start()
+  const owned = await OwnedCluster.start({ fsync: 'everysec' })
   try {
     await workersBench({ label: '3-master Cluster', redis: owned.nodes })
   } finally {
