@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { clusterBench } from './cluster.js'
 import { compressionBench } from './compression.js'
+import { globBench } from './glob.js'
 import { machine } from '@bi-perf/bench'
 import { l1GetBench } from './l1-get.js'
 import { l1MemoryBench } from './l1-memory.js'
@@ -20,6 +21,7 @@ const sections = [
   await compressionBench(redisUrl, prefix),
   await stalenessBench(redisUrl, prefix),
   await l1MemoryBench(),
+  await globBench(),
 ]
 mkdirSync(new URL('../../../bench-results/', import.meta.url), { recursive: true })
 writeFileSync(

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import { globToRegExp } from './glob.js'
+import { compileGlob } from './glob.js'
 import { deserialize } from './serializer.js'
 import type { EntryTimes } from './stored-entry.js'
 import type { ValueMode } from './types.js'
@@ -160,10 +160,10 @@ export class MemoryTier {
 
   /** Removes every key matching the glob pattern; returns how many live entries went. */
   deleteMatching(pattern: string): number {
-    const matcher = globToRegExp(pattern)
+    const matches = compileGlob(pattern)
     let removed = 0
     for (const key of [...this.#lru.keys()]) {
-      if (matcher.test(key)) removed += this.#remove(key)
+      if (matches(key)) removed += this.#remove(key)
     }
     this.counters.deletes += removed
     return removed

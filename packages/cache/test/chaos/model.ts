@@ -1,4 +1,4 @@
-import { globToRegExp } from '../../src/glob.js'
+import { compileGlob } from '../../src/glob.js'
 
 /**
  * The reference model of the chaos test: last completed write wins. For each key, the values a
@@ -45,8 +45,7 @@ export class ReferenceModel {
   }
 
   cleared(pattern: string) {
-    const matcher = globToRegExp(pattern)
-    this.removed(KEYS.filter((key) => matcher.test(key)))
+    this.removed(KEYS.filter(compileGlob(pattern)))
   }
 
   untagged(tag: string) {
