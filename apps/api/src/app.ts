@@ -10,6 +10,7 @@ import {
 import { accessLog } from './http/access-log.js'
 import { limitBody } from './http/body-limit.js'
 import { createErrorHandler, createNotFoundHandler } from './http/error-handler.js'
+import { errorResponse } from './http/errors.js'
 import { createHttpMetrics } from './http/http-metrics.js'
 import { rateLimit } from './http/rate-limit.js'
 import { requestId } from './http/request-id.js'
@@ -58,7 +59,7 @@ export interface AppTuning {
  */
 export function createApp(options: CreateAppOptions & AppTuning) {
   const { optimizer, config, logger } = options
-  const environment = options.environment ?? 'development'
+  const environment = options.environment ?? 'production'
   const server = config.server
   const verifier = createTokenVerifier(server.auth, options.jwks, options.verifiedTokens)
   const auth = createAuthMiddleware(verifier)
@@ -94,6 +95,9 @@ export function createApp(options: CreateAppOptions & AppTuning) {
   app.use(limitBody(server.bodyLimit))
   app.use('/performance/*', ...limited)
   app.use('/analytics/*', ...limited, auth.requireRole('viewer'))
+  // Both are public (or token-gated) yet cost a render per request: no free flood for anyone.
+  app.use('/metrics', ...limited)
+  app.use('/openapi.json', ...limited)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -107,12 +111,16 @@ export function createApp(options: CreateAppOptions & AppTuning) {
   app.route('/performance', profileRoutes(deps))
   app.route('/performance', componentRoutes(deps))
   app.route('/performance', streamRoutes(deps, options.shutdown))
-  app.route('/metrics', prometheusRoutes(registry, server.metricsToken))
+  const metricsClosed = environment === 'production' && server.metricsToken === undefined
+  app.route(
+    '/metrics',
+    prometheusRoutes(registry, { token: server.metricsToken, closedWithoutToken: metricsClosed }),
+  )
   app.route('/docs', docsRoutes())
   app.route('/analytics', analyticsRoutes(deps))
   app.route('/analytics', scrapeRoutes(deps))
   app.route('/', dashboardRoutes(deps))
-  registerPlainRoutes(app, server.metricsToken !== undefined)
+  registerPlainRoutes(app, server.metricsToken !== undefined || metricsClosed)
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -137,6 +145,7 @@ export function createApp(options: CreateAppOptions & AppTuning) {
 
 /** Documents the routes that are not zod-openapi routes, so /openapi.json lists every route. */
 function registerPlainRoutes(app: OpenAPIHono<AppEnv>, metricsProtected: boolean) {
+  const rateLimited = errorResponse('Rate limit reached; see Retry-After')
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/metrics',
@@ -148,7 +157,10 @@ function registerPlainRoutes(app: OpenAPIHono<AppEnv>, metricsProtected: boolean
         description: 'Prometheus text format 0.0.4',
         content: { 'text/plain': { schema: { type: 'string' } } },
       },
-      401: { description: 'server.metricsToken is set and the request lacks it' },
+      401: errorResponse(
+        'The request lacks server.metricsToken, or production runs without one (always 401)',
+      ),
+      429: rateLimited,
     },
   })
   app.openAPIRegistry.registerPath({
@@ -161,6 +173,7 @@ function registerPlainRoutes(app: OpenAPIHono<AppEnv>, metricsProtected: boolean
         description: 'OpenAPI document',
         content: { 'application/json': { schema: { type: 'object' } } },
       },
+      429: rateLimited,
     },
   })
   app.openAPIRegistry.registerPath({

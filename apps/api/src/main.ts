@@ -6,7 +6,7 @@ import { createDevelopmentAuth } from './auth/development-auth.js'
 import { configuredKeySources } from './auth/token-verifier.js'
 import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
-import { readEnvironment } from './environment.js'
+import { describeNodeEnv, readEnvironment } from './environment.js'
 import { createLogger } from './logger.js'
 import { listen } from './server.js'
 
@@ -24,11 +24,16 @@ try {
 
 if (configuredKeySources(config.server.auth).length === 0 && environment === 'production') {
   fail(
-    'refusing to start: NODE_ENV=production and no auth configured; set BI_PERF_JWT_SECRET, BI_PERF_JWT_PUBLIC_KEY or BI_PERF_JWKS_URL',
+    `refusing to start: production (${describeNodeEnv(process.env.NODE_ENV)}) and no auth configured; set BI_PERF_JWT_SECRET, BI_PERF_JWT_PUBLIC_KEY or BI_PERF_JWKS_URL, or NODE_ENV=development for a throwaway development token`,
   )
 }
 
 const logger = createLogger(config.server.logLevel)
+if (environment === 'production' && config.server.metricsToken === undefined) {
+  logger.warn(
+    'GET /metrics answers 401: production and no metrics token; set BI_PERF_SERVER_METRICS_TOKEN (server.metricsToken) to scrape it',
+  )
+}
 let developmentToken: string | undefined
 if (configuredKeySources(config.server.auth).length === 0) {
   // Never a default secret: a random one that dies with the process, and an admin token for it.

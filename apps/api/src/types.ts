@@ -5,7 +5,11 @@ import type { Logger } from 'pino'
 /** What a token may do. `admin` includes everything `viewer` may do. */
 export type Role = 'viewer' | 'admin'
 
-/** Where the server runs, from `NODE_ENV`: `production` refuses to start without auth. */
+/**
+ * Where the server runs, from `NODE_ENV` (`readEnvironment`: anything but `development` or `test`
+ * is `production`). `production` refuses to start without auth and closes `/metrics` unless
+ * `server.metricsToken` is set.
+ */
 export type Environment = 'development' | 'production' | 'test'
 
 /** Who called, once the bearer token checked out. */
@@ -50,7 +54,10 @@ export interface CreateAppOptions {
   config: BiPerfConfig
   /** Access log and error log. */
   logger: Logger
-  /** @default 'development' */
+  /**
+   * `production` closes `/metrics` (401) unless `server.metricsToken` is set.
+   * @default 'production'
+   */
   environment?: Environment
   /** Aborting it ends every open event stream, so a graceful shutdown is not held up by them. */
   shutdown?: AbortSignal

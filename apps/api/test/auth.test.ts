@@ -103,6 +103,19 @@ describe('HS256 bearer tokens', () => {
     )
   })
 
+  it('rejects a token issued in the future beyond the clock tolerance', async () => {
+    const token = await hsToken(secret, { iat: now() + 600 }, { expires: now() + 1_200 })
+    await expect401(
+      await app.request('/performance/status', { headers: bearer(token) }),
+      'token issued in the future',
+    )
+  })
+
+  it('accepts a token issued in the future by less than the clock tolerance', async () => {
+    const token = await hsToken(secret, { iat: now() + 5 })
+    expect((await app.request('/performance/status', { headers: bearer(token) })).status).toBe(200)
+  })
+
   it('rejects a token without exp', async () => {
     const token = await hsToken(secret, {}, { expires: false })
     await expect401(

@@ -73,8 +73,11 @@ function probe(url: string): Promise<number | string> {
   })
 }
 
-async function inFlight(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
+async function inFlight(url: string, metricsToken: string): Promise<number> {
+  const response = await fetch(`${url}/metrics`, {
+    headers: { Authorization: `Bearer ${metricsToken}` },
+  })
+  const text = await response.text()
   const line = text
     .split('\n')
     .find((entry) => entry.startsWith('bi_perf_http_requests_in_flight '))
@@ -92,6 +95,7 @@ describe('bi-perf-api process', () => {
 
   it('serves over HTTP with Redis and Postgres, and drains an in-flight request on SIGTERM', async () => {
     const secret = newSecret()
+    const metricsToken = newSecret()
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const server = startServer({
@@ -101,6 +105,7 @@ describe('bi-perf-api process', () => {
       REDIS_URL,
       DATABASE_URL,
       BI_PERF_JWT_SECRET: secret,
+      BI_PERF_SERVER_METRICS_TOKEN: metricsToken,
       BI_PERF_REDIS_PREFIX: prefix,
       BI_PERF_TASKS_QUEUE: prefix,
     })
@@ -162,7 +167,7 @@ describe('bi-perf-api process', () => {
       slowRequest = req
     })
     // The scrape counts itself, so 2 means the upload is inside the app.
-    await waitFor(async () => (await inFlight(url)) >= 2, { timeoutMs: 10_000 })
+    await waitFor(async () => (await inFlight(url, metricsToken)) >= 2, { timeoutMs: 10_000 })
 
     server.child.kill('SIGTERM')
     await waitFor(async () => (await probe(`${url}/health/live`)) === 'ECONNREFUSED', {
@@ -176,6 +181,7 @@ describe('bi-perf-api process', () => {
     expect(await server.exit).toBe(0)
     expect(server.stdout()).not.toContain(secret)
     expect(server.stdout()).not.toContain(admin)
+    expect(server.stdout()).not.toContain(metricsToken)
     expect(server.stdout()).toContain('"msg":"stopped"')
   }, 60_000)
 
@@ -187,7 +193,7 @@ describe('bi-perf-api process', () => {
     })
     expect(await server.exit).toBe(1)
     expect(server.stderr().trim().split('\n')).toEqual([
-      'bi-perf-api: refusing to start: NODE_ENV=production and no auth configured; set BI_PERF_JWT_SECRET, BI_PERF_JWT_PUBLIC_KEY or BI_PERF_JWKS_URL',
+      'bi-perf-api: refusing to start: production (NODE_ENV="production") and no auth configured; set BI_PERF_JWT_SECRET, BI_PERF_JWT_PUBLIC_KEY or BI_PERF_JWKS_URL, or NODE_ENV=development for a throwaway development token',
     ])
   }, 30_000)
 

@@ -120,7 +120,10 @@ export async function makeApp(
   return { app, optimizer, config, secret, logger }
 }
 
-/** Signs an HS256 token: role viewer, subject `tester`, 5 minutes, unless claims say otherwise. */
+/**
+ * Signs an HS256 token: role viewer, subject `tester`, issued now, 5 minutes, unless claims or
+ * options say otherwise.
+ */
 export function hsToken(
   secret: string,
   claims: JWTPayload = {},
@@ -129,7 +132,7 @@ export function hsToken(
   const jwt = new SignJWT({ role: 'viewer', ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(typeof claims.sub === 'string' ? claims.sub : 'tester')
-    .setIssuedAt()
+  if (claims.iat === undefined) jwt.setIssuedAt()
   if (options.expires !== false) jwt.setExpirationTime(options.expires ?? '5m')
   return jwt.sign(new TextEncoder().encode(secret))
 }

@@ -115,6 +115,30 @@ describe('GET /metrics', () => {
     expect(() => parsePrometheus('y 1\n')).toThrow(/without a TYPE/)
   })
 
+  it('answers 401 naming the setting in production when no metrics token is configured', async () => {
+    const { app, secret } = await makeApp({ optimizer, environment: 'production' })
+    for (const headers of [{}, bearer(await hsToken(secret, { role: 'admin' }))]) {
+      const response = await app.request('/metrics', { headers })
+      expect(response.status).toBe(401)
+      expect(await readError(response)).toEqual({
+        code: 'E_API_UNAUTHORIZED',
+        message: 'GET /metrics is closed in production until server.metricsToken is set',
+      })
+    }
+  })
+
+  it('serves /metrics in production to the configured metrics token', async () => {
+    const metricsToken = 'scrape-token-0123456789'
+    const { app } = await makeApp({
+      optimizer,
+      environment: 'production',
+      config: { server: { metricsToken } },
+    })
+    expect((await app.request('/metrics')).status).toBe(401)
+    const right = await app.request('/metrics', { headers: bearer(metricsToken) })
+    expect(right.status).toBe(200)
+  })
+
   it('needs the metrics token when server.metricsToken is set', async () => {
     const metricsToken = 'scrape-token-0123456789'
     const { app } = await makeApp({ optimizer, config: { server: { metricsToken } } })

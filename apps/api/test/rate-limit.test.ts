@@ -57,13 +57,41 @@ describe('memory rate limit', () => {
     expect(statuses).toEqual([401, 401, 401, 429])
   })
 
-  it('leaves health, /metrics and the docs unlimited', async () => {
+  it('keeps a viewer and an admin of the same subject in separate buckets', async () => {
+    const { app, secret } = await makeApp({ optimizer, config: { server: { rateLimit: limit } } })
+    const viewer = bearer(await hsToken(secret, { sub: 'shared', role: 'viewer' }))
+    const admin = bearer(await hsToken(secret, { sub: 'shared', role: 'admin' }))
+    const statuses: number[] = []
+    for (let index = 0; index < 4; index++)
+      statuses.push((await app.request('/performance/status', { headers: viewer })).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+    const answer = await app.request('/performance/status', { headers: admin })
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('ratelimit-remaining')).toBe('2')
+  })
+
+  it('limits /metrics and /openapi.json like the API', async () => {
+    for (const path of ['/metrics', '/openapi.json']) {
+      const { app } = await makeApp({
+        optimizer,
+        config: { server: { rateLimit: { requests: 1, window: '1m' } } },
+      })
+      const first = await app.request(path)
+      expect(first.status, path).toBe(200)
+      expect(first.headers.get('ratelimit-limit'), path).toBe('1')
+      const second = await app.request(path)
+      expect(second.status, path).toBe(429)
+      expect((await readError(second)).code, path).toBe('E_API_RATE_LIMITED')
+    }
+  })
+
+  it('leaves health and the docs unlimited', async () => {
     const { app } = await makeApp({
       optimizer,
       config: { server: { rateLimit: { requests: 1, window: '1m' } } },
     })
     for (let index = 0; index < 5; index++) {
-      for (const path of ['/health/live', '/health', '/metrics', '/openapi.json']) {
+      for (const path of ['/health/live', '/health', '/docs', '/docs/init.js']) {
         const response = await app.request(path)
         expect(response.status, path).toBe(200)
         expect(response.headers.get('ratelimit-limit'), path).toBeNull()
@@ -117,7 +145,7 @@ describe('Redis rate limit', () => {
       [429, '0'],
     ])
 
-    const ttl = await redis.pttl(`${prefix}:rl:sub:shared`)
+    const ttl = await redis.pttl(`${prefix}:rl:sub:viewer:shared`)
     expect(ttl).toBeGreaterThan(0)
     expect(ttl).toBeLessThanOrEqual(60_000)
   })

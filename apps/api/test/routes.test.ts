@@ -357,4 +357,16 @@ describe('http hygiene', () => {
     }
     expect((await app.request('/docs/package.json')).status).toBe(404)
   })
+
+  it('answers 404 in the error shape for /docs/<a name on Object.prototype>', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const response = await app.request(`/docs/${name}`)
+      expect(response.status, name).toBe(404)
+      expect((await readError(response)).code, name).toBe('E_API_NOT_FOUND')
+    }
+    const errors = log.lines.filter(
+      (line) => line['level'] === 50 && String(line['path']).startsWith('/docs'),
+    )
+    expect(errors).toEqual([])
+  })
 })

@@ -5,6 +5,7 @@ import {
   bearer,
   hsToken,
   makeApp,
+  readError,
   startOptimizer,
   stopAll,
   testConfig,
@@ -68,6 +69,36 @@ afterAll(async () => {
 })
 
 describe('GET /performance/stream', () => {
+  it('answers 429 E_API_TOO_MANY_STREAMS beyond server.rateLimit.streams per subject and role, until one closes', async () => {
+    const made = await makeApp({ optimizer, config: { server: { rateLimit: { streams: 2 } } } })
+    const viewer = bearer(await hsToken(made.secret, { sub: 'many' }))
+    const open = () => made.app.request('/performance/stream', { headers: viewer })
+    const first = await open()
+    const second = await open()
+    expect([first.status, second.status]).toEqual([200, 200])
+    const refused = await open()
+    expect(refused.status).toBe(429)
+    expect(await readError(refused)).toMatchObject({
+      code: 'E_API_TOO_MANY_STREAMS',
+      details: { limit: 2 },
+    })
+    // The same subject as admin is another caller with slots of its own.
+    const admin = await made.app.request('/performance/stream', {
+      headers: bearer(await hsToken(made.secret, { sub: 'many', role: 'admin' })),
+    })
+    expect(admin.status).toBe(200)
+
+    await first.body!.cancel()
+    let again: Response | undefined
+    await waitFor(async () => {
+      again = await open()
+      if (again.status === 200) return true
+      await again.arrayBuffer()
+      return false
+    })
+    for (const response of [second, admin, again]) await response?.body?.cancel()
+  })
+
   it('streams metrics events over HTTP and removes its listener when the client aborts', async () => {
     const baseline = optimizer.listenerCount('sample')
     const controller = new AbortController()

@@ -11,7 +11,7 @@ describe('signCliToken', () => {
     const token = signCliToken('secret', { role: 'admin', ttlMs: 3_600_000, now: 1_000 })
     const [header, payload, signature] = token.split('.')
     expect(decode(header!)).toEqual({ alg: 'HS256', typ: 'JWT' })
-    expect(decode(payload!)).toEqual({ sub: 'cli', role: 'admin', iat: 1_000, exp: 4_600 })
+    expect(decode(payload!)).toEqual({ sub: 'cli:admin', role: 'admin', iat: 1_000, exp: 4_600 })
     expect(signature).toBe(
       createHmac('sha256', 'secret').update(`${header}.${payload}`).digest('base64url'),
     )
@@ -26,6 +26,13 @@ describe('signCliToken', () => {
       now: 0,
     })
     expect(decode(token.split('.')[1]!)).toMatchObject({ iss: 'me', aud: 'api', exp: 1 })
+  })
+
+  it('gives each role its own subject, so viewer and admin tokens never share a rate limit', () => {
+    const subjects = (['viewer', 'admin'] as const).map(
+      (role) => decode(signCliToken('s', { role, ttlMs: 1000, now: 0 }).split('.')[1]!)['sub'],
+    )
+    expect(subjects).toEqual(['cli:viewer', 'cli:admin'])
   })
 
   it('names the signing secret by kid when given', () => {

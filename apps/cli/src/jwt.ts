@@ -20,9 +20,11 @@ function base64url(data: string | Buffer): string {
 }
 
 /**
- * An HS256 JWT with `sub: 'cli'`, `role`, `iat`, `exp` (and `iss` / `aud`, and `kid` in the
- * header, when given), signed
- * with `secret` as UTF-8 bytes — the way the API verifies `server.auth.jwtSecret`.
+ * An HS256 JWT with `sub: 'cli:<role>'`, `role`, `iat`, `exp` (and `iss` / `aud`, and `kid` in the
+ * header, when given), signed with `secret` as UTF-8 bytes — the way the API verifies
+ * `server.auth.jwtSecret`. The subject names the role, so the CLI's viewer and admin tokens are
+ * two callers to the API (two rate-limit buckets, two sets of stream slots), while every token of
+ * one role counts as the same caller however often it is minted.
  *
  * @example
  * const token = signCliToken('s3cret…', { role: 'admin', ttlMs: 3_600_000 })
@@ -30,7 +32,7 @@ function base64url(data: string | Buffer): string {
 export function signCliToken(secret: string, claims: CliTokenClaims): string {
   const iat = claims.now ?? Math.floor(Date.now() / 1000)
   const payload: Record<string, unknown> = {
-    sub: 'cli',
+    sub: `cli:${claims.role}`,
     role: claims.role,
     iat,
     exp: iat + Math.max(1, Math.round(claims.ttlMs / 1000)),

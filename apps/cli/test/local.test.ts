@@ -193,7 +193,7 @@ describe('token', () => {
       unknown
     >
     expect(claims).toMatchObject({
-      sub: 'cli',
+      sub: 'cli:viewer',
       role: 'viewer',
       iss: 'bi-perf-test',
       aud: 'bi-perf-api',

@@ -38,7 +38,7 @@ describe('configSchema', () => {
         host: '127.0.0.1',
         logLevel: 'info',
         auth: { clockTolerance: 30_000 },
-        rateLimit: { requests: 300, window: 60_000 },
+        rateLimit: { requests: 300, window: 60_000, streams: 5 },
         bodyLimit: 1024 * 1024,
         cors: { origins: [] },
       },

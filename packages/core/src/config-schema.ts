@@ -291,7 +291,7 @@ const authSection = z
     audience: nonEmptyString().optional().describe('Required `aud` claim of tokens.'),
     clockTolerance: duration({ allowZero: true })
       .prefault('30s')
-      .describe('Clock skew allowed when checking exp and nbf (ms).'),
+      .describe('Clock skew allowed when checking exp, nbf and a future iat (ms).'),
   })
   .superRefine((auth, ctx) => {
     const keys = (['jwtSecret', 'jwtPublicKey', 'jwksUrl'] as const).filter(
@@ -325,11 +325,16 @@ const serverSection = z.strictObject({
     .describe('Bearer-token authentication; without a key the API is open.'),
   metricsToken: secret(16)
     .optional()
-    .describe('Token required by GET /metrics, at least 16 characters. Unset: open.'),
+    .describe(
+      'Token required by GET /metrics, at least 16 characters. Unset: open, except in production (401).',
+    ),
   rateLimit: z
     .strictObject({
       requests: integer(1).default(300).describe('Requests a client may make per window.'),
       window: duration().prefault('1m').describe('Window of the rate limit (ms).'),
+      streams: integer(1)
+        .default(5)
+        .describe('Event streams (/performance/stream) a client may hold open per instance.'),
     })
     .prefault({})
     .describe('Per-client rate limit.'),

@@ -27,6 +27,24 @@ describe('createTokenVerifier', () => {
     })
   })
 
+  it('refuses a token issued in the future beyond the clock tolerance, and accepts one within it', async () => {
+    const verifier = createTokenVerifier({ jwtSecret: secret, clockTolerance: 30_000 })
+    const now = Math.floor(Date.now() / 1000)
+    const issuedAt = (iat: number) =>
+      new SignJWT({ role: 'viewer' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('s')
+        .setIssuedAt(iat)
+        .setExpirationTime(now + 7_200)
+        .sign(new TextEncoder().encode(secret))
+    await expect(verifier.verify(await issuedAt(now + 3_600))).rejects.toMatchObject({
+      status: 401,
+      message: 'token issued in the future',
+    })
+    expect((await verifier.verify(await issuedAt(now + 5))).subject).toBe('s')
+    expect((await verifier.verify(await issuedAt(now - 60))).subject).toBe('s')
+  })
+
   it('refuses a secret shorter than 32 characters and two key settings at once', () => {
     expect(() => createTokenVerifier({ jwtSecret: 'short', clockTolerance: 0 })).toThrow(
       /at least 32 characters/,

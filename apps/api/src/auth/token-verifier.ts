@@ -29,7 +29,7 @@ export interface AuthSettings {
   issuer?: string
   /** When set, the `aud` claim must contain it (or one of them). */
   audience?: string | string[]
-  /** Allowed clock skew for `exp`, `nbf` and `iat`, in milliseconds. */
+  /** Allowed clock skew for `exp`, `nbf` and `iat` (refused when in the future), in milliseconds. */
   clockTolerance: number
 }
 
@@ -104,7 +104,8 @@ export function configuredKeySources(
  * key, ES256 for a P-256 key) or `jwksUrl` (RS256/ES256 by `kid`). The algorithm is pinned to the
  * key kind, so an HS256 token signed
  * with an RSA public key as secret (algorithm confusion) or an `alg: none` token fails with
- * `algorithm not allowed`. `exp` is required.
+ * `algorithm not allowed`. `exp` is required; an `iat` later than now plus the clock tolerance
+ * fails with `token issued in the future`.
  *
  * @throws {AuthConfigError} none or several key settings, a short secret, an unreadable PEM key.
  * @example
@@ -163,8 +164,9 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
     )
   }
 
+  const tolerance = Math.max(0, auth.clockTolerance) / 1000
   const options = {
-    clockTolerance: Math.max(0, auth.clockTolerance) / 1000,
+    clockTolerance: tolerance,
     requiredClaims: ['exp'],
     ...(auth.issuer ? { issuer: auth.issuer } : {}),
     ...(auth.audience && auth.audience.length > 0 ? { audience: auth.audience } : {}),
@@ -172,7 +174,7 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
 
   if (auth.jwtSecret) {
     const keys = readSecrets(auth.jwtSecret, auth.jwtPreviousSecrets ?? [])
-    return makeVerifier(['HS256'], 'secret', (token) =>
+    return makeVerifier(['HS256'], 'secret', tolerance, (token) =>
       verifyWithSecrets(token, keys, { ...options, algorithms: ['HS256'] }),
     )
   }
@@ -182,7 +184,7 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
 
   if (auth.jwtPublicKey) {
     const { key, algorithm } = readPublicKey(auth.jwtPublicKey)
-    return makeVerifier([algorithm], 'public-key', (token) =>
+    return makeVerifier([algorithm], 'public-key', tolerance, (token) =>
       jwtVerify(token, key, { ...options, algorithms: [algorithm] }),
     )
   }
@@ -194,7 +196,7 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
     cacheMaxAge: jwks.cacheMaxAge ?? 600_000,
   })
   const algorithms: Algorithm[] = ['RS256', 'ES256']
-  return makeVerifier(algorithms, 'jwks', (token) =>
+  return makeVerifier(algorithms, 'jwks', tolerance, (token) =>
     jwtVerify(token, keySet, { ...options, algorithms }),
   )
 }
@@ -202,6 +204,7 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
 function makeVerifier(
   algorithms: readonly Algorithm[],
   keySource: TokenVerifier['keySource'],
+  toleranceSeconds: number,
   check: (token: string) => Promise<{ payload: JWTPayload }>,
 ): TokenVerifier {
   return {
@@ -211,6 +214,7 @@ function makeVerifier(
       let payload: JWTPayload
       try {
         ;({ payload } = await check(token))
+        rejectFutureIssuedAt(payload, toleranceSeconds)
       } catch (error) {
         throw describeTokenFailure(error)
       }
@@ -224,6 +228,24 @@ function makeVerifier(
         claims: payload,
       }
     },
+  }
+}
+
+/**
+ * jose checks `iat` against the clock only with `maxTokenAge`, which would also make `iat`
+ * required; `iat` stays optional here, but one beyond the clock tolerance in the future is a
+ * token minted by a skewed or forged clock and is refused like an early `nbf`.
+ */
+function rejectFutureIssuedAt(payload: JWTPayload, toleranceSeconds: number): void {
+  // jose has already refused an `iat` that is not a number.
+  if (typeof payload.iat !== 'number') return
+  if (payload.iat > Date.now() / 1000 + toleranceSeconds) {
+    throw new errors.JWTClaimValidationFailed(
+      '"iat" claim timestamp check failed (it should be in the past)',
+      payload,
+      'iat',
+      'check_failed',
+    )
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { Optimizer } from '@bi-perf/core'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { createMetricsFeed } from './metrics-feed.js'
 import { streamMetrics } from './metrics-stream.js'
 
 function fakeOptimizer() {
@@ -15,12 +16,9 @@ describe('streamMetrics', () => {
   it('coalesces samples arriving faster than minInterval', async () => {
     const optimizer = fakeOptimizer()
     const stop = new AbortController()
+    const feed = createMetricsFeed(optimizer as unknown as Optimizer, stop.signal)
     const app = new Hono().get('/', (c) =>
-      streamMetrics(c, optimizer as unknown as Optimizer, {
-        minInterval: 60_000,
-        heartbeat: 20,
-        shutdown: stop.signal,
-      }),
+      streamMetrics(c, feed, { minInterval: 60_000, heartbeat: 20 }),
     )
     const response = await app.request('/')
     const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>
@@ -43,12 +41,8 @@ describe('streamMetrics', () => {
   it('sends each new sample once the interval allows', async () => {
     const optimizer = fakeOptimizer()
     const stop = new AbortController()
-    const app = new Hono().get('/', (c) =>
-      streamMetrics(c, optimizer as unknown as Optimizer, {
-        minInterval: 0,
-        shutdown: stop.signal,
-      }),
-    )
+    const feed = createMetricsFeed(optimizer as unknown as Optimizer, stop.signal)
+    const app = new Hono().get('/', (c) => streamMetrics(c, feed, { minInterval: 0 }))
     const reader = (
       await app.request('/')
     ).body!.getReader() as ReadableStreamDefaultReader<Uint8Array>

@@ -1,6 +1,7 @@
-import type { Optimizer, OptimizerMetrics } from '@bi-perf/core'
+import type { OptimizerMetrics } from '@bi-perf/core'
 import type { Context } from 'hono'
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming'
+import type { MetricsFeed } from './metrics-feed.js'
 
 /** Options of {@link streamMetrics}. */
 export interface MetricsStreamOptions {
@@ -19,44 +20,45 @@ export interface MetricsStreamOptions {
    * @default 3_000
    */
   retry?: number
-  /** Aborting it ends the stream (graceful shutdown). */
-  shutdown?: AbortSignal
+  /** Called once when the stream has ended, whatever ended it (e.g. to free a stream slot). */
+  onClose?: () => void
 }
 
 /**
  * Answers with Server-Sent Events: a `retry:` hint, the current metrics at once, then one
- * `event: metrics` (data = OptimizerMetrics JSON, id = its `at`) per optimizer `sample`, at most
- * one per `minInterval`. The `sample` listener is removed when the client goes away or
- * `shutdown` aborts, so streams never leak listeners.
+ * `event: metrics` (data = OptimizerMetrics JSON, id = its `at`) per sample of `feed`, at most
+ * one per `minInterval`. The stream leaves the feed when the client goes away or the feed's
+ * shutdown signal aborts, so streams never leak subscriptions.
  *
  * @example
- * app.get('/performance/stream', (c) => streamMetrics(c, optimizer, { shutdown }))
+ * const feed = createMetricsFeed(optimizer, shutdown)
+ * app.get('/performance/stream', (c) => streamMetrics(c, feed))
  */
 export function streamMetrics(
   c: Context,
-  optimizer: Optimizer,
+  feed: MetricsFeed,
   options: MetricsStreamOptions = {},
 ): Response {
   const minInterval = options.minInterval ?? 1_000
   const heartbeat = options.heartbeat ?? 15_000
   const retry = options.retry ?? 3_000
   return streamSSE(c, (stream) =>
-    pump(stream, optimizer, { minInterval, heartbeat, retry, shutdown: options.shutdown }),
+    pump(stream, feed, { minInterval, heartbeat, retry, onClose: options.onClose }),
   )
 }
 
 async function pump(
   stream: SSEStreamingApi,
-  optimizer: Optimizer,
+  feed: MetricsFeed,
   options: {
     minInterval: number
     heartbeat: number
     retry: number
-    shutdown: AbortSignal | undefined
+    onClose: (() => void) | undefined
   },
 ): Promise<void> {
-  let latest: OptimizerMetrics | undefined = optimizer.metrics()
-  let finished = options.shutdown?.aborted ?? false
+  let latest: OptimizerMetrics | undefined = feed.current()
+  let finished = feed.ended || stream.aborted
   let lastWrite = Date.now()
   let lastEvent = -Infinity
   let wake: (() => void) | undefined
@@ -74,9 +76,8 @@ async function pump(
     poke()
   }
 
-  optimizer.on('sample', onSample)
+  const leave = feed.subscribe(onSample, finish)
   stream.onAbort(finish)
-  options.shutdown?.addEventListener('abort', finish, { once: true })
   try {
     await stream.write(`retry: ${options.retry}\n\n`)
     while (!finished) {
@@ -109,8 +110,8 @@ async function pump(
       })
     }
   } finally {
-    optimizer.off('sample', onSample)
-    options.shutdown?.removeEventListener('abort', finish)
+    leave()
     wake = undefined
+    options.onClose?.()
   }
 }

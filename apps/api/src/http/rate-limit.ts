@@ -18,8 +18,8 @@ export interface RateLimitOptions extends BucketPolicy {
 }
 
 /**
- * Limits requests per token subject (per client address for callers without a valid token)
- * with a token bucket, and sets `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
+ * Limits requests per token subject and role (per client address for callers without a valid
+ * token) with a token bucket, and sets `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
  * `RateLimit-Policy` on every response it passes; a 429 adds `Retry-After`.
  *
  * When the store fails (Redis down or slow) the request is let through (fail open) with a
@@ -70,10 +70,17 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   }
 }
 
-/** `sub:<subject>` for a verified token, `ip:<address>` otherwise; long ids are hashed. */
+/**
+ * Who a bucket (or a stream slot) belongs to: `sub:<role>:<subject>` for a verified token, so a
+ * viewer and an admin sharing a `sub` never drain each other's quota, and `ip:<address>`
+ * otherwise; long ids are hashed.
+ *
+ * @example
+ * callerId(c) // 'sub:viewer:alice'
+ */
 export function callerId(c: Context<AppEnv>): string {
   const auth = c.get('auth')
-  const id = auth ? `sub:${auth.subject}` : `ip:${clientAddress(c)}`
+  const id = auth ? `sub:${auth.role}:${auth.subject}` : `ip:${clientAddress(c)}`
   return id.length > 100 ? `h:${createHash('sha256').update(id).digest('base64url')}` : id
 }
 

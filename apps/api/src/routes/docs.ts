@@ -4,12 +4,15 @@ import { dirname, join } from 'node:path'
 import { Hono } from 'hono'
 import type { AppEnv } from '../types.js'
 
-/** The swagger-ui-dist files /docs serves, with their content types. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-}
+/**
+ * The swagger-ui-dist files /docs serves, with their content types. A Map, not an object literal:
+ * a name from the URL must never find `constructor`, `__proto__` or `toString` on a prototype.
+ */
+const ASSETS: ReadonlyMap<string, string> = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+])
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -56,8 +59,8 @@ export function docsRoutes() {
     .get('/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
     .get('/:file', async (c) => {
       const name = c.req.param('file')
-      const type = ASSETS[name]
-      if (!type) return c.notFound()
+      const type = ASSETS.get(name)
+      if (type === undefined) return c.notFound()
       const body = await load(name)
       return c.body(new Uint8Array(body), 200, {
         'Content-Type': type,

@@ -4,22 +4,37 @@ import type { Registry } from 'prom-client'
 import { unauthorized } from '../auth/token-failure.js'
 import type { AppEnv } from '../types.js'
 
+/** Who may read `GET /metrics`. */
+export interface MetricsAccess {
+  /** `server.metricsToken`: when set, the request must carry it as a bearer token. */
+  token?: string | undefined
+  /**
+   * Without a token, answer 401 instead of serving the text: the page shows the Node version,
+   * mounts, devices and memory, which production must not hand to anyone who asks.
+   * @default false
+   */
+  closedWithoutToken?: boolean
+}
+
 /**
  * `GET /metrics`: Prometheus text of `registry` (every `bi_perf_*` gauge of the optimizer, the
- * HTTP metrics and the process defaults). Open, unless `metricsToken` is set: then it needs
- * `Authorization: Bearer <metricsToken>` (compared in constant time).
+ * HTTP metrics and the process defaults). With `token` set it needs
+ * `Authorization: Bearer <token>` (compared in constant time); without one it is open, or, with
+ * `closedWithoutToken` (production), always 401 naming the setting to configure.
  *
  * @example
- * app.route('/metrics', prometheusRoutes(registry, config.server.metricsToken))
+ * app.route('/metrics', prometheusRoutes(registry, { token: config.server.metricsToken }))
  */
-export function prometheusRoutes(registry: Registry, metricsToken?: string) {
-  const expected = metricsToken ? digest(metricsToken) : undefined
+export function prometheusRoutes(registry: Registry, access: MetricsAccess = {}) {
+  const expected = access.token ? digest(access.token) : undefined
   return new Hono<AppEnv>().get('/', async (c) => {
     if (expected) {
       const header = c.req.header('authorization') ?? ''
       const match = /^Bearer +(\S+) *$/i.exec(header)
       if (!match?.[1]) throw unauthorized('missing bearer token')
       if (!timingSafeEqual(digest(match[1]), expected)) throw unauthorized('bad metrics token')
+    } else if (access.closedWithoutToken) {
+      throw unauthorized('GET /metrics is closed in production until server.metricsToken is set')
     }
     const text = await registry.metrics()
     return c.body(text, 200, { 'Content-Type': registry.contentType })
