@@ -141,6 +141,24 @@ describe('admin routes', () => {
     expect(await optimizer.cache?.get('other:c')).toBe(3)
   })
 
+  it('POST /performance/cache/clear with an adversarial 256-character glob over 10k long keys answers', async () => {
+    // The glob ReDoS of issue 15: a backtracking matcher took seconds per key for 7 stars; a
+    // caller cannot plant keys in a server process, so they are planted here, in its cache.
+    const keys = Array.from({ length: 10_000 }, (_, i) => `redos:${'a'.repeat(64)}:${i}`)
+    await optimizer.cache?.mset(keys.map((key) => ({ key, value: 1 })))
+    const pattern = '*a'.repeat(127) + 'b'
+    expect(pattern).toHaveLength(255)
+    const response = await app.request('/performance/cache/clear', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ pattern }),
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ removed: 0 })
+    expect(await optimizer.cache?.get(keys[0]!)).toBe(1)
+    await optimizer.cache?.clear('redos:*')
+  })
+
   it.each([
     [{ pattern: 5 }, 'body.pattern'],
     [{ tags: 'sales' }, 'body.tags'],
