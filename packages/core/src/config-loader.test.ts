@@ -88,6 +88,12 @@ describe('resolveConfig', () => {
       'must be at least 1 byte',
     ],
     [
+      'a headers timeout above the request timeout',
+      { server: { timeouts: { headers: '1m', request: '30s' } } },
+      'server.timeouts.headers',
+      'must not be greater than server.timeouts.request (30000 ms)',
+    ],
+    [
       'a bad enum value',
       { cache: { compression: { codec: 'zstd' } } },
       'cache.compression.codec',
