@@ -113,6 +113,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
       timeout: config.tasks.timeout,
       lockDuration: config.tasks.lockDuration,
       stalledInterval: config.tasks.stalledInterval,
+      commandTimeout: config.tasks.commandTimeout,
       ...(monitor ? { autoscale: { probe: monitorProbe(monitor) } } : {}),
     })
   }

@@ -2,7 +2,7 @@ import type { CacheStats } from '@bi-perf/cache'
 import type { HealthReport } from '@bi-perf/db'
 import type { MemoryStats } from '@bi-perf/memory'
 import type { AlertEvent, MonitorSnapshot } from '@bi-perf/monitor'
-import type { TaskQueueStatus } from '@bi-perf/tasks'
+import type { TaskQueueAvailability, TaskQueueStatus } from '@bi-perf/tasks'
 import type { ComponentStatus, HealthState } from './types.js'
 
 const OK: ComponentStatus = Object.freeze({ state: 'ok', reasons: [] })
@@ -50,12 +50,28 @@ export function databaseStatus(report: HealthReport | undefined): ComponentStatu
 const FAILING_TASKS = 0.5
 
 /**
+ * Down while the queue's Redis is known to be away (read live, so a status answers at once
+ * rather than after the next sample), or the last status read failed.
  * @param error why the last status read failed (Redis unreachable), if it did
+ * @param availability the queue's availability now, without I/O
  */
 export function tasksStatus(
   status: TaskQueueStatus | undefined,
   error: Error | undefined,
+  availability?: TaskQueueAvailability,
 ): ComponentStatus {
+  if (availability && !availability.available) {
+    const since =
+      availability.downSince === null
+        ? ''
+        : ` since ${new Date(availability.downSince).toISOString()}`
+    return {
+      state: 'down',
+      reasons: [
+        `Redis unreachable${since} (connection ${availability.connection}, circuit ${availability.breaker}): ${availability.reason ?? 'unknown'}; enqueues fail with E_TASKS_UNAVAILABLE`,
+      ],
+    }
+  }
   if (error) return { state: 'down', reasons: [`cannot read the queue: ${error.message}`] }
   if (!status) return OK
   if (status.closed) return { state: 'down', reasons: ['the task queue is closed'] }

@@ -29,6 +29,7 @@ describe('configSchema', () => {
         timeout: 300_000,
         lockDuration: 30_000,
         stalledInterval: 30_000,
+        commandTimeout: 500,
       },
       memory: { enabled: true, checkInterval: 1000, minGcInterval: 30_000, leakDetection: true },
       monitor: { enabled: true, interval: 1000, history: 600_000, thresholds: {} },

@@ -195,6 +195,11 @@ const tasksSection = z.strictObject({
   stalledInterval: duration()
     .prefault('30s')
     .describe('How often a worker looks for jobs whose worker died (ms).'),
+  commandTimeout: duration()
+    .prefault('500ms')
+    .describe(
+      'Longest an enqueue or a queue status read waits for Redis before failing with E_TASKS_UNAVAILABLE or E_TASKS_ENQUEUE_UNCERTAIN (ms).',
+    ),
 })
 
 const memorySection = z
@@ -339,6 +344,45 @@ const serverSection = z.strictObject({
     .prefault({})
     .describe('Per-client rate limit.'),
   bodyLimit: byteSize({ min: 1 }).prefault('1MiB').describe('Largest request body (bytes).'),
+  timeouts: z
+    .strictObject({
+      headers: duration()
+        .prefault('10s')
+        .describe(
+          "Longest a client may take from a request's first byte to the end of its headers; then 408 and the connection closes (ms).",
+        ),
+      request: duration()
+        .prefault('30s')
+        .describe(
+          'Longest a client may take to send a whole request, headers and body; then 408 and the connection closes (ms).',
+        ),
+      keepAlive: duration()
+        .prefault('5s')
+        .describe(
+          "How long an idle keep-alive connection stays open after its last response; set it above a load balancer's idle timeout (ms).",
+        ),
+    })
+    .superRefine((timeouts, ctx) => {
+      // Node refuses a headers timeout above the request timeout; say so at load time.
+      if (
+        typeof timeouts.headers === 'number' &&
+        typeof timeouts.request === 'number' &&
+        timeouts.headers > timeouts.request
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headers'],
+          message: `must not be greater than server.timeouts.request (${timeouts.request} ms)`,
+        })
+      }
+    })
+    .prefault({})
+    .describe('Timeouts of client connections.'),
+  maxConnections: integer(1)
+    .default(1000)
+    .describe(
+      'Most client connections open at once; one more is closed as soon as it is accepted.',
+    ),
   cors: z
     .strictObject({
       origins: z

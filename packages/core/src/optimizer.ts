@@ -255,7 +255,9 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     const components: Partial<Record<ComponentName, ComponentStatus>> = {}
     if (cache) components.cache = cacheStatus(cache.stats(), this.#breakerOpenSince)
     if (db) components.db = databaseStatus(this.#health)
-    if (tasks) components.tasks = tasksStatus(this.#taskStatus, this.#taskStatusError)
+    if (tasks) {
+      components.tasks = tasksStatus(this.#taskStatus, this.#taskStatusError, tasks.availability())
+    }
     if (memory) {
       const leak =
         this.#leakSuspectedAt !== undefined && Date.now() - this.#leakSuspectedAt < LEAK_MEMORY_MS
@@ -279,8 +281,13 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
 
   /** Every component's figures in one object; task figures are from the last sample. */
   metrics(): OptimizerMetrics {
-    const { cache, db, memory, monitor } = this.#components
+    const { cache, db, tasks, memory, monitor } = this.#components
     const system = monitor?.latest()
+    // The counts are from the last sample; whether Redis is reachable is read now.
+    const taskStatus =
+      this.#taskStatus && tasks
+        ? { ...this.#taskStatus, availability: tasks.availability() }
+        : this.#taskStatus
     return {
       at: Date.now(),
       profile: this.#profile,
@@ -288,7 +295,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       tuning: this.#tuning,
       ...(cache ? { cache: cache.stats() } : {}),
       ...(db ? { db: db.stats() } : {}),
-      ...(this.#taskStatus ? { tasks: this.#taskStatus } : {}),
+      ...(taskStatus ? { tasks: taskStatus } : {}),
       ...(memory ? { memory: memory.stats() } : {}),
       ...(system ? { system } : {}),
     }

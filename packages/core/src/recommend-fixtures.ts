@@ -151,6 +151,13 @@ function taskStatus(): TaskQueueStatus {
     averageProcessingMs: 20,
     failureRate: 0,
     processed: { completed: 0, failed: 0, retried: 0 },
+    availability: {
+      available: true,
+      connection: 'in-process',
+      breaker: 'closed',
+      downSince: null,
+      reason: null,
+    },
     concurrency: 1,
     autoscaler: { enabled: true, min: 1, max: 10, decisions: [] },
   }

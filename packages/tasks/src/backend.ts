@@ -1,5 +1,5 @@
 import type { ResolvedBackoff } from './options.js'
-import type { CloseResult, FailedTask, TaskCounts } from './types.js'
+import type { CloseResult, FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import type { PreparedTask } from './validate.js'
 
 /** One attempt handed to the queue's runner by a backend. */
@@ -36,21 +36,28 @@ export interface WorkerHooks {
   error(error: Error): void
 }
 
-/** The storage and scheduling under a task queue: BullMQ, or in-process. */
+/**
+ * The storage and scheduling under a task queue: BullMQ, or in-process. Each producer-side method
+ * is one call to the store (one deadline, one breaker decision on BullMQ), so its failure is one
+ * typed error: `TasksUnavailableError`, or `EnqueueUncertainError` for writes that were sent.
+ */
 export interface Backend {
   readonly kind: 'bullmq' | 'memory'
+  /** Adds the tasks under their ids (an id already present is left alone); resolves with the ids. */
   add(
     tasks: PreparedTask[],
     retry: { attempts: number; backoff: ResolvedBackoff },
   ): Promise<string[]>
   startWorker(hooks: WorkerHooks, concurrency: number): void
   setConcurrency(concurrency: number): void
-  counts(): Promise<TaskCounts>
-  /** Age of the oldest task ready to run, ms (0 when none). */
-  oldestWaitMs(): Promise<number>
-  throughputPerMinute(): Promise<number>
+  /** What `status()` reads from the store. */
+  figures(): Promise<{ counts: TaskCounts; throughputPerMinute: number }>
+  /** What the autoscaler reads: tasks ready to run, and the age (ms) of the oldest of them. */
+  load(): Promise<{ waiting: number; oldestWaitMs: number }>
   failed(limit: number): Promise<FailedTask[]>
   retryFailed(): Promise<number>
+  /** Whether the store is reachable now, without I/O. */
+  availability(): TaskQueueAvailability
   /** Stop taking new tasks (in-flight ones go on). */
   pause(): Promise<void>
   close(): Promise<void>

@@ -3,86 +3,155 @@ import { Redis, type Cluster } from 'ioredis'
 import type { Attempt, Backend, WorkerHooks } from './backend.js'
 import { backoffDelay, decodeBackoff, encodeBackoff } from './backoff.js'
 import type { ResolvedBackoff, ResolvedOptions } from './options.js'
-import type { FailedTask, TaskCounts } from './types.js'
+import { RedisGuard } from './redis-guard.js'
+import type { FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import { PRIORITY_LEVELS, type PreparedTask } from './validate.js'
 
 type Client = Redis | Cluster
 
 /**
  * A given client may be lazy or refuse to queue while offline (the settings a cache wants);
- * BullMQ's connections must connect by themselves and queue across reconnects.
+ * BullMQ's worker connection must connect by itself and queue across reconnects.
  */
-const OWN_CONNECTION = { lazyConnect: false, enableOfflineQueue: true }
+const WORKER_CONNECTION = { lazyConnect: false, enableOfflineQueue: true }
 
 /**
- * Command timeouts of BullMQ's own connections. A given client's timeout (a cache's 100 ms) is
- * not BullMQ's: it cut the worker's blocking wait short, so on a Cluster passed in that way
- * delayed tasks and retries never ran, and it failed producers' `addBulk` of hundreds of jobs on
- * a busy Redis. The blocking connection waits as long as BullMQ asks; every other command gets
- * 5 s, so a Redis that stops answering fails an enqueue rather than hanging it.
+ * The producer connection (enqueue, status) never keeps a command for later: while disconnected
+ * a command is refused at once (no offline queue), and one in flight when the connection drops
+ * fails then and is not sent again after the reconnect (`maxRetriesPerRequest: 0`, no resend).
+ * With BullMQ's defaults (offline queue, 20 retries) an enqueue reported as failed was still
+ * sent when Redis came back, and its task ran. BullMQ's Queue accepts this: only blocking
+ * (worker) connections need `maxRetriesPerRequest: null`.
  */
-function commandTimeout(blocking: boolean) {
-  return { commandTimeout: blocking ? undefined : 5_000 }
+function producerOptions(commandTimeout: number) {
+  return {
+    commandTimeout,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: Math.max(1_000, commandTimeout * 4),
+    retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
+    lazyConnect: false,
+  }
 }
 
 /**
  * The durable backend on BullMQ 6. Producer and worker each get their own connection (a worker's
  * blocking commands must not delay enqueues), opened from the URL or duplicated from the given
- * client with `maxRetriesPerRequest: null`, as BullMQ requires of worker connections.
+ * client. The worker's has `maxRetriesPerRequest: null` and no command timeout, as BullMQ
+ * requires of blocking connections; the producer's fails fast (see `producerOptions`) behind a
+ * {@link RedisGuard}.
  */
 export class BullMqBackend implements Backend {
   readonly kind = 'bullmq'
-  readonly queue: Queue
+  #queue: Queue
   #worker: Worker | undefined
+  readonly #producer: Client
+  readonly #guard: RedisGuard
   readonly #owned: Client[] = []
   readonly #options: ResolvedOptions
 
   constructor(options: ResolvedOptions) {
     this.#options = options
-    const connection = this.#connect(false)
-    this.queue = new Queue(options.name, { connection, prefix: options.prefix })
-    this.queue.on('error', () => {
-      // Surfaced through the worker or the failing call; an unhandled 'error' would crash.
+    this.#producer = this.#connectProducer()
+    this.#guard = new RedisGuard(this.#producer, {
+      commandTimeout: options.commandTimeout,
+      threshold: options.breaker.threshold,
+      halfOpenAfter: options.breaker.halfOpenAfter,
+    })
+    this.#queue = this.#openQueue()
+  }
+
+  /** The producer's BullMQ queue. */
+  get queue(): Queue {
+    return this.#queue
+  }
+
+  #openQueue(): Queue {
+    const queue = new Queue(this.#options.name, {
+      connection: this.#producer,
+      prefix: this.#options.prefix,
+    })
+    queue.on('error', () => {
+      // Surfaced through the failing call; an unhandled 'error' would crash.
+    })
+    return queue
+  }
+
+  /**
+   * BullMQ's start-up on the producer connection (wait for ready, read the server version). It
+   * runs once per Queue: if it failed (the connection dropped during the version read), every
+   * later call would fail with it, so the Queue is replaced and the next call starts afresh.
+   */
+  #started = (): Promise<unknown> => {
+    const queue = this.#queue
+    return queue.waitUntilReady().catch((error: unknown) => {
+      if (this.#queue === queue) {
+        this.#queue = this.#openQueue()
+        // The connection is ours and shared with the new Queue: closing the old one keeps it.
+        queue.close().catch(() => {})
+      }
+      throw error
     })
   }
 
-  #connect(blocking: boolean): Client {
+  #connectProducer(): Client {
+    const { redis, commandTimeout } = this.#options
+    const settings = producerOptions(commandTimeout)
+    let client: Client
+    if (typeof redis === 'string') {
+      client = new Redis(redis, settings)
+    } else if ((redis as { isCluster?: boolean }).isCluster === true) {
+      const cluster = redis as Cluster
+      const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = settings
+      client = cluster.duplicate(undefined, {
+        lazyConnect,
+        enableOfflineQueue,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: { ...cluster.options.redisOptions, ...perNode, retryStrategy },
+      })
+    } else {
+      client = (redis as Redis).duplicate(settings)
+    }
+    return this.#own(client)
+  }
+
+  #connectWorker(): Client {
     const { redis } = this.#options
     let client: Client
     if (typeof redis === 'string') {
-      client = new Redis(redis, {
-        ...commandTimeout(blocking),
-        maxRetriesPerRequest: blocking ? null : 20,
-        ...(blocking ? {} : { enableOfflineQueue: true }),
-      })
+      client = new Redis(redis, { maxRetriesPerRequest: null })
     } else if ((redis as { isCluster?: boolean }).isCluster === true) {
       const cluster = redis as Cluster
       client = cluster.duplicate(undefined, {
-        ...OWN_CONNECTION,
+        ...WORKER_CONNECTION,
         redisOptions: {
           ...cluster.options.redisOptions,
           maxRetriesPerRequest: null,
-          ...commandTimeout(blocking),
+          // A given client's timeout (a cache's 100 ms) cut the worker's blocking wait short:
+          // on a Cluster passed in that way delayed tasks and retries never ran.
+          commandTimeout: undefined,
         },
       })
     } else {
       client = (redis as Redis).duplicate({
-        ...OWN_CONNECTION,
-        maxRetriesPerRequest: blocking ? null : 20,
-        ...commandTimeout(blocking),
+        ...WORKER_CONNECTION,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
       })
     }
+    return this.#own(client)
+  }
+
+  #own(client: Client): Client {
     client.on('error', () => {
-      // ioredis reconnects by itself; BullMQ reports lasting failures on its own objects.
+      // ioredis reconnects by itself; the guard and BullMQ report lasting failures.
     })
     this.#owned.push(client)
     return client
   }
 
-  async add(
-    tasks: PreparedTask[],
-    retry: { attempts: number; backoff: ResolvedBackoff },
-  ): Promise<string[]> {
+  add(tasks: PreparedTask[], retry: { attempts: number; backoff: ResolvedBackoff }) {
     const backoff = { type: encodeBackoff(retry.backoff), delay: retry.backoff.delay }
     const jobs = tasks.map((task) => {
       const opts: JobsOptions = {
@@ -90,20 +159,24 @@ export class BullMqBackend implements Backend {
         backoff,
         removeOnComplete: { count: this.#options.keepCompleted },
         removeOnFail: false,
+        // The idempotency key: BullMQ adds nothing when a job with this id exists.
+        jobId: task.id,
       }
       const priority = PRIORITY_LEVELS[task.priority]
       if (priority > 0) opts.priority = priority
       if (task.delay > 0) opts.delay = task.delay
-      if (task.id !== undefined) opts.jobId = task.id
       // The data was validated and serialized once; BullMQ serializes again, so hand it the
       // parsed copy rather than the caller's object (which the caller may still mutate).
       return { name: task.name, data: JSON.parse(task.json) as unknown, opts }
     })
-    const added =
-      jobs.length === 1
-        ? [await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)]
-        : await this.queue.addBulk(jobs)
-    return added.map((job) => job.id!)
+    const ids = tasks.map((task) => task.id)
+    return this.#guard.run('write', 'enqueue', ids, this.#started, async () => {
+      const added =
+        jobs.length === 1
+          ? [await this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)]
+          : await this.#queue.addBulk(jobs)
+      return added.map((job) => job.id!)
+    })
   }
 
   startWorker(hooks: WorkerHooks, concurrency: number) {
@@ -135,7 +208,7 @@ export class BullMqBackend implements Backend {
         }
       },
       {
-        connection: this.#connect(true),
+        connection: this.#connectWorker(),
         prefix: options.prefix,
         concurrency,
         autorun: true,
@@ -189,66 +262,73 @@ export class BullMqBackend implements Backend {
     if (raised) wakeMainLoop(worker)
   }
 
-  async counts(): Promise<TaskCounts> {
-    const counts = await this.queue.getJobCounts(
-      'wait',
-      'prioritized',
-      'delayed',
-      'active',
-      'completed',
-      'failed',
-    )
-    // BullMQ keeps prioritized jobs in their own sorted set, outside `wait`: a backlog read from
-    // `wait` alone misses every task enqueued with a priority.
-    const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0)
-    const delayed = counts.delayed ?? 0
-    return {
-      waiting,
-      delayed,
-      active: counts.active ?? 0,
-      completed: counts.completed ?? 0,
-      failed: counts.failed ?? 0,
-      backlog: waiting + delayed,
-    }
+  figures(): Promise<{ counts: TaskCounts; throughputPerMinute: number }> {
+    return this.#guard.run('read', 'status', [], this.#started, async () => {
+      const [counts, metrics] = await Promise.all([
+        this.#queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+        this.#queue.getMetrics('completed', 0, 0),
+      ])
+      // BullMQ keeps prioritized jobs in their own sorted set, outside `wait`: a backlog read
+      // from `wait` alone misses every task enqueued with a priority.
+      const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0)
+      const delayed = counts.delayed ?? 0
+      return {
+        counts: {
+          waiting,
+          delayed,
+          active: counts.active ?? 0,
+          completed: counts.completed ?? 0,
+          failed: counts.failed ?? 0,
+          backlog: waiting + delayed,
+        },
+        throughputPerMinute: metrics.data[0] ?? 0,
+      }
+    })
   }
 
-  async oldestWaitMs(): Promise<number> {
-    const [plain, prioritized] = await Promise.all([
-      this.queue.getJobs(['wait'], 0, 0, true),
-      this.queue.getJobs(['prioritized'], 0, 0, true),
-    ])
-    const now = Date.now()
-    let oldest = 0
-    for (const job of [...plain, ...prioritized]) {
-      if (job) oldest = Math.max(oldest, now - readyAt(job as Job))
-    }
-    return oldest
+  load(): Promise<{ waiting: number; oldestWaitMs: number }> {
+    return this.#guard.run('read', 'status', [], this.#started, async () => {
+      const [counts, plain, prioritized] = await Promise.all([
+        this.#queue.getJobCounts('wait', 'prioritized'),
+        this.#queue.getJobs(['wait'], 0, 0, true),
+        this.#queue.getJobs(['prioritized'], 0, 0, true),
+      ])
+      const now = Date.now()
+      let oldest = 0
+      for (const job of [...plain, ...prioritized]) {
+        if (job) oldest = Math.max(oldest, now - readyAt(job as Job))
+      }
+      return { waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0), oldestWaitMs: oldest }
+    })
   }
 
-  async throughputPerMinute(): Promise<number> {
-    const metrics = await this.queue.getMetrics('completed', 0, 0)
-    return metrics.data[0] ?? 0
+  failed(limit: number): Promise<FailedTask[]> {
+    return this.#guard.run('read', 'failed', [], this.#started, async () => {
+      const jobs = (await this.#queue.getFailed(0, limit - 1)) as Job[]
+      return jobs
+        .filter((job) => job !== undefined)
+        .map((job) => ({
+          id: job.id!,
+          name: job.name,
+          data: job.data as unknown,
+          error: job.failedReason,
+          reasons: (job.stacktrace ?? []).map(firstLine),
+          attempts: job.attemptsMade,
+          failedAt: job.finishedOn ?? 0,
+        }))
+    })
   }
 
-  async failed(limit: number): Promise<FailedTask[]> {
-    const jobs = (await this.queue.getFailed(0, limit - 1)) as Job[]
-    return jobs
-      .filter((job) => job !== undefined)
-      .map((job) => ({
-        id: job.id!,
-        name: job.name,
-        data: job.data as unknown,
-        error: job.failedReason,
-        reasons: (job.stacktrace ?? []).map(firstLine),
-        attempts: job.attemptsMade,
-        failedAt: job.finishedOn ?? 0,
-      }))
+  retryFailed(): Promise<number> {
+    return this.#guard.run('write', 'retryFailed', [], this.#started, async () => {
+      const count = await this.#queue.getFailedCount()
+      await this.#queue.retryJobs({ state: 'failed', count: 1000 })
+      return count
+    })
   }
 
-  async retryFailed(): Promise<number> {
-    const count = await this.queue.getFailedCount()
-    await this.queue.retryJobs({ state: 'failed', count: 1000 })
-    return count
+  availability(): TaskQueueAvailability {
+    return this.#guard.availability()
   }
 
   async pause(): Promise<void> {
@@ -258,9 +338,14 @@ export class BullMqBackend implements Backend {
 
   async close(): Promise<void> {
     await this.#worker?.close()
-    await this.queue.close()
+    await this.#queue.close()
     await Promise.all(
       this.#owned.map(async (client) => {
+        // QUIT on a client that is not connected would wait for a reconnect that may never come.
+        if (client.status !== 'ready') {
+          client.disconnect()
+          return
+        }
         try {
           await client.quit()
         } catch {

@@ -123,6 +123,81 @@ export class TaskQueueClosedError extends TaskError {
   }
 }
 
+/**
+ * The queue's Redis cannot be used now (disconnected, not answering, or the circuit breaker is
+ * open after recent failures), and the call was refused before anything reached Redis. For an
+ * enqueue this is definite: the task is not in the queue and never will be from this call, so
+ * retrying (with the same id or a new one) cannot run it twice.
+ */
+export class TasksUnavailableError extends TaskError {
+  override name = 'TasksUnavailableError'
+  /** What was refused: `enqueue`, `status`, `failed`, `retryFailed`… */
+  readonly operation: string
+  /** Ids of the tasks that were not enqueued; empty for other operations. */
+  readonly taskIds: readonly string[]
+  /** A hint: when a retry may succeed (the breaker's next probe, or Redis's reconnect). */
+  readonly retryAfterMs: number
+
+  constructor(
+    operation: string,
+    taskIds: readonly string[],
+    reason: string,
+    retryAfterMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'E_TASKS_UNAVAILABLE',
+      `Cannot ${operation}: ${reason}. ${taskIds.length > 0 ? `Nothing was sent: ${describeIds(taskIds)} will not run from this call. ` : ''}Retry in ${retryAfterMs} ms or later`,
+      options,
+    )
+    this.operation = operation
+    this.taskIds = taskIds
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/**
+ * An enqueue was sent to Redis but its answer never came (timed out, or the connection dropped
+ * after the write): the tasks may or may not be in the queue. Retry with the same ids
+ * (`options.id`): a task already in the queue is not added again, so it runs once either way.
+ */
+export class EnqueueUncertainError extends TaskError {
+  override name = 'EnqueueUncertainError'
+  /** What was sent: `enqueue` or `retryFailed`. */
+  readonly operation: string
+  /** Ids to retry with, in the order given. */
+  readonly taskIds: readonly string[]
+  /** A hint: when a retry may succeed. */
+  readonly retryAfterMs: number
+
+  constructor(
+    operation: string,
+    taskIds: readonly string[],
+    reason: string,
+    retryAfterMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'E_TASKS_ENQUEUE_UNCERTAIN',
+      `The ${operation} may or may not have reached Redis (${reason}). ${taskIds.length > 0 ? `Retry with the same ids (${describeIds(taskIds)}): a task already queued is not added twice` : 'Calling it again is safe'}; retry in ${retryAfterMs} ms or later`,
+      options,
+    )
+    this.operation = operation
+    this.taskIds = taskIds
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** At most three ids, then how many more: a batch of 500 must not make a 20 kB message. */
+function describeIds(ids: readonly string[]): string {
+  const shown = ids
+    .slice(0, 3)
+    .map((id) => `"${id}"`)
+    .join(', ')
+  const more = ids.length > 3 ? ` and ${ids.length - 3} more` : ''
+  return `${ids.length === 1 ? 'task' : 'tasks'} ${shown}${more}`
+}
+
 /** Every error class of the package, by name, for `instanceof` checks without deep imports. */
 export const errors = {
   TaskError,
@@ -135,4 +210,6 @@ export const errors = {
   TaskTimeoutError,
   ShutdownError,
   TaskQueueClosedError,
+  TasksUnavailableError,
+  EnqueueUncertainError,
 } as const

@@ -3,6 +3,7 @@ export type { ScaleInput, ScalePolicy } from './autoscaler.js'
 export { backoffBounds, backoffDelay } from './backoff.js'
 export { parseDuration } from './duration.js'
 export {
+  EnqueueUncertainError,
   HandlerDefinitionError,
   InvalidArgumentError,
   InvalidDurationError,
@@ -11,6 +12,7 @@ export {
   TaskError,
   TaskQueueClosedError,
   TaskTimeoutError,
+  TasksUnavailableError,
   UnknownTaskError,
   UnserializableDataError,
   errors,

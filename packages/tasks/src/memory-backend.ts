@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import type { Attempt, Backend, WorkerHooks } from './backend.js'
 import { backoffDelay } from './backoff.js'
 import type { ResolvedBackoff } from './options.js'
-import type { FailedTask, TaskCounts } from './types.js'
+import type { FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import { PRIORITY_LEVELS, type PreparedTask } from './validate.js'
 
 interface Entry {
@@ -18,6 +17,15 @@ interface Entry {
   reasons: string[]
   failedAt: number
 }
+
+/** The in-process store is always there. */
+const IN_PROCESS: TaskQueueAvailability = Object.freeze({
+  available: true,
+  connection: 'in-process',
+  breaker: 'closed',
+  downSince: null,
+  reason: null,
+})
 
 /** A FIFO with O(1) push, shift and unshift-after-shift; compacts its array now and then. */
 class Fifo<T> {
@@ -88,9 +96,9 @@ export class MemoryBackend implements Backend {
   ): Promise<string[]> {
     const now = Date.now()
     const ids = tasks.map((task) => {
-      if (task.id !== undefined && this.#byId.has(task.id)) return task.id
+      if (this.#byId.has(task.id)) return task.id
       const entry: Entry = {
-        id: task.id ?? randomUUID(),
+        id: task.id,
         name: task.name,
         json: task.json,
         level: PRIORITY_LEVELS[task.priority],
@@ -122,28 +130,39 @@ export class MemoryBackend implements Backend {
     this.#pump()
   }
 
-  counts(): Promise<TaskCounts> {
-    const waiting = this.#levels.reduce((sum, level) => sum + level.length, 0)
+  figures(): Promise<{ counts: TaskCounts; throughputPerMinute: number }> {
+    return Promise.resolve({ counts: this.#counts(), throughputPerMinute: this.#throughput() })
+  }
+
+  load(): Promise<{ waiting: number; oldestWaitMs: number }> {
+    let oldest = Number.POSITIVE_INFINITY
+    for (const level of this.#levels) oldest = Math.min(oldest, level.peek()?.readyAt ?? oldest)
     return Promise.resolve({
+      waiting: this.#counts().waiting,
+      oldestWaitMs: Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0,
+    })
+  }
+
+  availability(): TaskQueueAvailability {
+    return IN_PROCESS
+  }
+
+  #counts(): TaskCounts {
+    const waiting = this.#levels.reduce((sum, level) => sum + level.length, 0)
+    return {
       waiting,
       delayed: this.#delayed.length,
       active: this.#running,
       completed: this.#completed.length,
       failed: this.#failed.size,
       backlog: waiting + this.#delayed.length,
-    })
+    }
   }
 
-  oldestWaitMs(): Promise<number> {
-    let oldest = Number.POSITIVE_INFINITY
-    for (const level of this.#levels) oldest = Math.min(oldest, level.peek()?.readyAt ?? oldest)
-    return Promise.resolve(Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0)
-  }
-
-  throughputPerMinute(): Promise<number> {
+  #throughput(): number {
     const since = Math.floor(Date.now() / 1000) - 60
     while (this.#perSecond.length > 0 && this.#perSecond[0]![0] <= since) this.#perSecond.shift()
-    return Promise.resolve(this.#perSecond.reduce((sum, [, count]) => sum + count, 0))
+    return this.#perSecond.reduce((sum, [, count]) => sum + count, 0)
   }
 
   failed(limit: number): Promise<FailedTask[]> {

@@ -14,7 +14,19 @@ describe('resolveOptions', () => {
       timeout: 300_000,
       keepCompleted: 1000,
       rateLimit: undefined,
+      commandTimeout: 500,
+      breaker: { threshold: 3, halfOpenAfter: 1000 },
     })
+  })
+
+  it('accepts the command timeout and breaker in milliseconds or as strings', () => {
+    const options = resolveOptions({
+      name: 'q',
+      commandTimeout: '250ms',
+      breaker: { threshold: 1, halfOpenAfter: 200 },
+    })
+    expect(options.commandTimeout).toBe(250)
+    expect(options.breaker).toEqual({ threshold: 1, halfOpenAfter: 200 })
   })
 
   it('accepts a fixed concurrency and duration strings', () => {
@@ -40,6 +52,7 @@ describe('resolveOptions', () => {
     [{ name: 'q', retry: { backoff: { delay: '10s', maxDelay: '1s' } } }, 'retry.backoff.maxDelay'],
     [{ name: 'q', rateLimit: { max: 0, per: '1s' } }, 'rateLimit.max'],
     [{ name: 'q', autoscale: { backlogPerSlot: -1 } }, 'autoscale.backlogPerSlot'],
+    [{ name: 'q', breaker: { threshold: 0 } }, 'breaker.threshold'],
   ])('rejects %j naming %s', (options, option) => {
     try {
       resolveOptions(options)
@@ -54,5 +67,15 @@ describe('resolveOptions', () => {
   it('rejects a bad duration with the field name', () => {
     expect(() => resolveOptions({ name: 'q', timeout: '5 parsecs' })).toThrow(InvalidDurationError)
     expect(() => resolveOptions({ name: 'q', timeout: '5 parsecs' })).toThrow(/timeout/)
+  })
+
+  it('rejects a zero command timeout naming it', () => {
+    try {
+      resolveOptions({ name: 'q', commandTimeout: 0 })
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidDurationError)
+      expect((error as InvalidDurationError).field).toBe('commandTimeout')
+    }
   })
 })

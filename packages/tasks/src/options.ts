@@ -23,6 +23,9 @@ export const DEFAULTS = {
   maxCpu: 0.9,
   maxEventLoopDelay: '100ms',
   closeTimeout: '30s',
+  commandTimeout: '500ms',
+  breakerThreshold: 3,
+  halfOpenAfter: '1s',
 } as const
 
 /** Backoff settings after parsing. */
@@ -60,6 +63,8 @@ export interface ResolvedOptions {
   keepCompleted: number
   lockDuration: number
   stalledInterval: number
+  commandTimeout: number
+  breaker: { threshold: number; halfOpenAfter: number }
 }
 
 const NAME_PATTERN = /^[\w.-]{1,100}$/
@@ -158,6 +163,21 @@ export function resolveOptions(options: TaskQueueOptions): ResolvedOptions {
       'stalledInterval',
       options.stalledInterval ?? DEFAULTS.stalledInterval,
     ),
+    commandTimeout: parseDuration(
+      'commandTimeout',
+      options.commandTimeout ?? DEFAULTS.commandTimeout,
+    ),
+    breaker: {
+      threshold: integer(
+        'breaker.threshold',
+        options.breaker?.threshold ?? DEFAULTS.breakerThreshold,
+        1,
+      ),
+      halfOpenAfter: parseDuration(
+        'breaker.halfOpenAfter',
+        options.breaker?.halfOpenAfter ?? DEFAULTS.halfOpenAfter,
+      ),
+    },
   }
 }
 

@@ -20,6 +20,7 @@ import type {
   FailedTask,
   ScaleDecision,
   TaskHandler,
+  TaskQueueAvailability,
   TaskQueueEvents,
   TaskQueueOptions,
   TaskQueueReconfiguration,
@@ -40,6 +41,15 @@ interface InFlight {
 }
 
 const WINDOW = 1000
+
+/** Before the backend module has loaded (one tick after creation), nothing has failed yet. */
+const STARTING: TaskQueueAvailability = Object.freeze({
+  available: true,
+  connection: 'wait',
+  breaker: 'closed',
+  downSince: null,
+  reason: null,
+})
 
 /**
  * A background task queue: on BullMQ when `redis` is given, in process otherwise, with one API.
@@ -89,12 +99,9 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
       {
         read: async () => {
           const backend = await this.#backendReady
-          const [counts, oldestWaitMs] = await Promise.all([
-            backend.counts(),
-            backend.oldestWaitMs(),
-          ])
+          const { waiting, oldestWaitMs } = await backend.load()
           return {
-            backlog: counts.waiting,
+            backlog: waiting,
             oldestWaitMs,
             active: this.#inFlight.size,
             current: this.#concurrency,
@@ -184,9 +191,14 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   }
 
   /**
-   * Adds a task and resolves with its id. Names, priority, delay, id and data are checked here:
-   * a bad one rejects with a typed error and nothing is enqueued. With an `id` that already
-   * exists, nothing is added and the same id is returned.
+   * Adds a task and resolves with its id (`options.id`, or a random UUID). Names, priority,
+   * delay, id and data are checked here: a bad one rejects with a typed error and nothing is
+   * enqueued. With an `id` that already exists, nothing is added and the same id is returned.
+   *
+   * On BullMQ it fails within `commandTimeout` when Redis is away: `TasksUnavailableError`
+   * (`E_TASKS_UNAVAILABLE`) when nothing was sent, so the task will not run;
+   * `EnqueueUncertainError` (`E_TASKS_ENQUEUE_UNCERTAIN`) when it was sent but the answer was
+   * lost, so retry with `error.taskIds[0]` as `options.id` and it runs once either way.
    *
    * @example
    * const id = await tasks.enqueue('generate-insights', { accountId: 42 }, { priority: 'high' })
@@ -201,8 +213,11 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   }
 
   /**
-   * Adds many tasks in one round trip (BullMQ `addBulk`). Every entry is checked first: one bad
-   * entry rejects the whole call and nothing is enqueued.
+   * Adds many tasks in one round trip (BullMQ `addBulk`) and resolves with their ids, in order.
+   * Every entry is checked first: one bad entry rejects the whole call and nothing is enqueued.
+   * Fails as `enqueue` does when Redis is away; an `EnqueueUncertainError` may mean some of the
+   * tasks were added and others not, and retrying the same entries with `error.taskIds` as
+   * their ids adds only the missing ones.
    *
    * @example
    * await tasks.enqueueMany(accounts.map((id) => ({ name: 'scrape', data: { id } })))
@@ -245,10 +260,7 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
    */
   async status(): Promise<TaskQueueStatus> {
     const backend = await this.#backendReady
-    const [counts, throughputPerMinute] = await Promise.all([
-      backend.counts(),
-      backend.throughputPerMinute(),
-    ])
+    const { counts, throughputPerMinute } = await backend.figures()
     const samples = Math.min(this.#samples, WINDOW)
     let wait = 0
     let run = 0
@@ -269,6 +281,7 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
       averageProcessingMs: samples ? run / samples : 0,
       failureRate: samples ? failures / samples : 0,
       processed: { ...this.#processed },
+      availability: backend.availability(),
       concurrency: this.#concurrency,
       autoscaler: {
         enabled: this.#autoscaling,
@@ -277,6 +290,18 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
         decisions: [...this.#decisions],
       },
     }
+  }
+
+  /**
+   * Whether Redis is reachable now (the producer connection, the breaker, since when it is
+   * away), read without any I/O: cheap enough for a health endpoint. Always available in
+   * process.
+   *
+   * @example
+   * if (!tasks.availability().available) return reply.status(503)
+   */
+  availability(): TaskQueueAvailability {
+    return this.#backend?.availability() ?? STARTING
   }
 
   /**

@@ -54,10 +54,13 @@ export interface EnqueueOptions {
    */
   delay?: Duration
   /**
-   * Deduplication key: while a task with this id exists (waiting, delayed, active, failed, or
+   * Idempotency key: while a task with this id exists (waiting, delayed, active, failed, or
    * among the last `keepCompleted` completed), enqueuing it again does nothing and returns the
-   * same id. 1 to 256 characters, no `:`, not only digits (BullMQ's rules for custom job ids).
-   * @default a generated id
+   * same id. Without one, a random UUID is generated before anything is sent, so a call that
+   * fails with `EnqueueUncertainError` names the ids to retry with. Give your own (derived from
+   * the work, e.g. `invoice-42`) to make a retry after a crash of the caller safe too.
+   * 1 to 256 characters, no `:`, not only digits (BullMQ's rules for custom job ids).
+   * @default a random UUID
    */
   id?: string
 }
@@ -229,6 +232,53 @@ export interface TaskQueueOptions {
    * @default '30s'
    */
   stalledInterval?: Duration
+  /**
+   * Longest a producer call (`enqueue`, `enqueueMany`, `status`, `failed`, `retryFailed`) waits
+   * for Redis, waiting for the first connection included. Past it the call fails with
+   * `TasksUnavailableError` (nothing was sent) or `EnqueueUncertainError` (sent, no answer). A
+   * disconnected Redis or an open breaker fails a call at once. Raise it for very large
+   * `enqueueMany` batches on a busy Redis. Ignored in process.
+   * @default '500ms'
+   */
+  commandTimeout?: Duration
+  /** The circuit breaker in front of the producer's Redis connection. Ignored in process. */
+  breaker?: {
+    /**
+     * Consecutive failed calls (timeouts, lost connections) that open the breaker; while open,
+     * calls fail at once with `TasksUnavailableError`.
+     * @default 3
+     */
+    threshold?: number
+    /**
+     * How long the breaker stays open before one call goes through as a probe (half-open);
+     * its success closes the breaker, its failure opens it again.
+     * @default '1s'
+     */
+    halfOpenAfter?: Duration
+  }
+}
+
+/** State of the circuit breaker in front of Redis. */
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+/**
+ * Whether producer calls can reach the queue's store now, as `tasks.availability()` and
+ * `status().availability` report it. Read without any I/O.
+ */
+export interface TaskQueueAvailability {
+  /**
+   * `false` while Redis is known to be away: the connection was lost and is not back, a call
+   * timed out since the last success, or the breaker is open. Always `true` in process.
+   */
+  available: boolean
+  /** ioredis status of the producer connection (`ready`, `reconnecting`…); `in-process` in process. */
+  connection: string
+  /** The breaker in front of Redis; always `closed` in process. */
+  breaker: BreakerState
+  /** Unix ms since when Redis is away; `null` while available. */
+  downSince: number | null
+  /** Why it is away (the last failure), `null` while available. */
+  reason: string | null
 }
 
 /** Settings `tasks.configure()` changes while the queue runs. */
@@ -343,6 +393,8 @@ export interface TaskQueueStatus {
   failureRate: number
   /** Attempts finished by this process since creation. */
   processed: { completed: number; failed: number; retried: number }
+  /** Whether Redis is reachable now, the producer connection and the breaker's state. */
+  availability: TaskQueueAvailability
   /** This worker's concurrency; `0` for a producer. */
   concurrency: number
   autoscaler: {

@@ -4,18 +4,25 @@ import { checkTaskName, prepareTask } from './validate.js'
 
 describe('prepareTask', () => {
   it('serializes JSON-compatible data once and applies defaults', () => {
-    expect(prepareTask('t', { a: [1, 'x', null, true], b: undefined }, undefined)).toEqual({
+    const { id, ...rest } = prepareTask('t', { a: [1, 'x', null, true], b: undefined }, undefined)
+    expect(rest).toEqual({
       name: 't',
       json: '{"a":[1,"x",null,true]}',
       priority: 'normal',
       delay: 0,
-      id: undefined,
     })
+    // A random UUID by default: the idempotency id, known before anything is sent.
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(prepareTask('t', undefined, { delay: '2s', id: 'a-1' })).toMatchObject({
       json: 'null',
       delay: 2000,
       id: 'a-1',
     })
+  })
+
+  it('gives every task without an id a fresh random one', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => prepareTask('t', null, undefined).id))
+    expect(ids.size).toBe(100)
   })
 
   it.each([

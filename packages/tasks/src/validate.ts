@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { parseDuration } from './duration.js'
 import { InvalidArgumentError, UnserializableDataError } from './errors.js'
 import type { EnqueueOptions, TaskPriority } from './types.js'
@@ -17,7 +18,11 @@ export interface PreparedTask {
   json: string
   priority: TaskPriority
   delay: number
-  id: string | undefined
+  /**
+   * The caller's `options.id`, or a random UUID: known before anything is sent, so an enqueue
+   * whose answer is lost can be retried with it.
+   */
+  id: string
 }
 
 const TASK_NAME = /^[^\s:][^:]{0,199}$/
@@ -70,7 +75,7 @@ export function prepareTask(
   }
   const problem = unserializable(data, new Set(), 'data', 0)
   if (problem) throw new UnserializableDataError(name, problem)
-  return { name, json: JSON.stringify(data ?? null), priority, delay, id }
+  return { name, json: JSON.stringify(data ?? null), priority, delay, id: id ?? randomUUID() }
 }
 
 /**

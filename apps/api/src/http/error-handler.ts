@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from 'pino'
 import type { AppEnv } from '../types.js'
-import { errorBody, HttpError } from './errors.js'
+import { errorBody, HttpError, taskOutage } from './errors.js'
 
 /** Codes for the statuses hono itself may raise (malformed JSON, unsupported media type…). */
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -30,7 +30,10 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return c.json(errorBody(error.code, error.message, error.details), error.status)
     }
     const core = mapCoreError(error)
-    if (core) return c.json(errorBody(core.code, core.message, core.details), core.status)
+    if (core) {
+      for (const [name, value] of Object.entries(core.headers ?? {})) c.header(name, value)
+      return c.json(errorBody(core.code, core.message, core.details), core.status)
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const status: ContentfulStatusCode = error.status
       return c.json(
@@ -48,21 +51,33 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
 }
 
 interface MappedError {
-  status: 400 | 404 | 409
+  status: 400 | 404 | 409 | 503
   code: string
   message: string
   details?: unknown
+  headers?: Record<string, string>
 }
 
 /**
  * Core's typed errors: an unknown profile or a bad argument is the caller's fault (400); a
  * disabled component is a 409, since the route exists but this server's configuration does not
- * run the component.
+ * run the component. The task queue's outage errors (Redis away) are a 503 with `Retry-After`:
+ * the request was fine and may succeed later.
  */
 export function mapCoreError(error: unknown): MappedError | undefined {
   // Matched on the stable `code`, not `instanceof`, so two copies of core (src and dist) agree.
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string')
     return undefined
+  const outage = taskOutage(error)
+  if (outage) {
+    return {
+      status: 503,
+      code: outage.code,
+      message: outage.message,
+      details: outage.details,
+      headers: outage.headers,
+    }
+  }
   const fields = error as Error & { code: string } & Record<string, unknown>
   switch (fields.code) {
     case 'E_CORE_UNKNOWN_PROFILE':

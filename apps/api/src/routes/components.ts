@@ -1,6 +1,6 @@
 import { ComponentDisabledError } from '@bi-perf/core'
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponse, HttpError } from '../http/errors.js'
+import { errorResponse, HttpError, taskOutageResponse } from '../http/errors.js'
 import { bearerSecurity, protectedResponses } from '../http/openapi-responses.js'
 import { createRouter } from '../http/router.js'
 import {
@@ -120,18 +120,35 @@ export function componentRoutes(deps: RouteDeps) {
         middleware: [viewer] as const,
         responses: {
           200: {
-            description: 'TaskQueueStatus',
+            description:
+              'TaskQueueStatus: counts from the latest sample, `availability` (is Redis reachable, the breaker) read now',
             content: { 'application/json': { schema: TaskQueueStatusSchema } },
           },
           409: disabled,
+          503: taskOutageResponse(
+            'No sample yet: the optimizer is starting (E_API_UNAVAILABLE), or Redis has been away since it started (E_TASKS_UNAVAILABLE)',
+          ),
           ...protectedResponses,
         },
       }),
-      (c) =>
-        c.json(
-          present(optimizer.tasks, () => optimizer.metrics().tasks, 'tasks'),
+      (c) => {
+        const tasks = optimizer.tasks
+        const availability = tasks?.availability()
+        if (tasks && availability && !availability.available && !optimizer.metrics().tasks) {
+          // Never read since start-up: say why, rather than "starting" for as long as Redis is away.
+          throw new HttpError(
+            503,
+            'E_TASKS_UNAVAILABLE',
+            'the task queue is unavailable (Redis unreachable); no status has been read yet',
+            { availability },
+            { 'Retry-After': '1' },
+          )
+        }
+        return c.json(
+          present(tasks, () => optimizer.metrics().tasks, 'tasks'),
           200,
-        ),
+        )
+      },
     )
 }
 
