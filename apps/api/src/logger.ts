@@ -1,15 +1,17 @@
 import pino, { type Logger } from 'pino'
+import {
+  createLogDestination,
+  type LogDestination,
+  type LogDestinationStats,
+} from './log-destination.js'
 
-/** Bytes of log lines gathered before one write to stdout. */
-const BUFFER_BYTES = 4096
-/** The longest a line waits in that buffer. */
-const FLUSH_EVERY_MS = 1000
+let stdout: LogDestination | undefined
 
 /**
- * The process logger: structured JSON lines on stdout with ISO times. Lines are written in
- * batches of 4 KiB, at least once a second and on exit (an access line per request would
- * otherwise cost a write per request); `authorization` and `token` fields are redacted should
- * anyone log them.
+ * The process logger: structured JSON lines with ISO times, on stdout unless `destination` says
+ * otherwise; `authorization` and `token` fields are redacted should anyone log them. Stdout goes
+ * through {@link stdoutLog}, which never blocks the process: a reader that stops reading costs
+ * dropped lines (counted), never a stalled server or a shutdown that hangs.
  *
  * @example
  * const logger = createLogger(config.server.logLevel)
@@ -22,8 +24,33 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     // Exact paths: wildcard paths cost more on every line, and nothing logs headers.
     redact: { paths: ['authorization', 'headers.authorization', 'token'], censor: '[redacted]' },
   }
-  if (destination) return pino(options, destination)
-  const stdout = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES })
-  setInterval(() => stdout.flush(), FLUSH_EVERY_MS).unref()
-  return pino(options, stdout)
+  return pino(options, destination ?? stdoutLog())
+}
+
+/**
+ * The process's one destination for stdout, created on first use: lines written in batches
+ * (16 KiB or 100 ms), at most 1 MiB waiting for a slow reader, whole lines beyond dropped and
+ * counted. At exit it makes one last write, which never blocks (pino's own stdout destination
+ * would flush synchronously there, retrying for as long as the pipe stays full).
+ *
+ * @example
+ * await stdoutLog().drain(1_000)
+ */
+export function stdoutLog(): LogDestination {
+  if (!stdout) {
+    const destination = createLogDestination({ stream: process.stdout })
+    process.once('exit', () => destination.close())
+    stdout = destination
+  }
+  return stdout
+}
+
+/**
+ * {@link stdoutLog}'s counters, zero while nothing was logged to stdout (without creating it).
+ *
+ * @example
+ * stdoutLogStats().dropped // lines lost to a reader that fell behind
+ */
+export function stdoutLogStats(): LogDestinationStats {
+  return stdout?.stats() ?? { dropped: 0, bufferedBytes: 0 }
 }

@@ -7,11 +7,20 @@ import { configuredKeySources } from './auth/token-verifier.js'
 import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
 import { describeNodeEnv, readEnvironment } from './environment.js'
-import { createLogger } from './logger.js'
+import { createLogger, stdoutLog } from './logger.js'
 import { listen } from './server.js'
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_TIMEOUT = 10_000
+/**
+ * What the rest of the shutdown gets beyond the drain: ending the demo, stopping the optimizer
+ * (task worker, pools, Redis) and the last log lines. At drain + margin (15 s) the process exits
+ * with code 1 whatever still runs, and 2 s later core's watchdog thread SIGKILLs it should its
+ * main thread be blocked: 17 s at most, inside an orchestrator's usual 30 s grace period.
+ */
+const SHUTDOWN_MARGIN = 5_000
+/** Kept back from the optimizer's stop for the last log lines and the exit. */
+const FINAL_RESERVE = 1_000
 
 const environment = readEnvironment(process.env.NODE_ENV)
 
@@ -54,7 +63,12 @@ const shutdown = new AbortController()
 let server
 try {
   const app = createApp({ optimizer, config, logger, environment, shutdown: shutdown.signal })
-  server = await listen(app.fetch, { port: config.server.port, host: config.server.host })
+  server = await listen(app.fetch, {
+    port: config.server.port,
+    host: config.server.host,
+    timeouts: config.server.timeouts,
+    maxConnections: config.server.maxConnections,
+  })
 } catch (error) {
   await optimizer.stop()
   fail(error instanceof Error ? error.message : String(error))
@@ -67,16 +81,21 @@ const demo = config.database.url
 
 onShutdownSignal(
   async () => {
+    const deadline = Date.now() + DRAIN_TIMEOUT + SHUTDOWN_MARGIN
     logger.info('shutting down: draining requests')
     // Stop accepting first, then end the event streams, which would otherwise never drain.
     const closing = running.close(DRAIN_TIMEOUT)
     shutdown.abort()
     const { drained } = await closing
     await demo?.close()
-    const stopped = await optimizer.stop({ timeout: DRAIN_TIMEOUT })
+    const stopped = await optimizer.stop({
+      timeout: Math.max(1, deadline - FINAL_RESERVE - Date.now()),
+    })
     logger.info({ drained, clean: stopped.clean, problems: stopped.problems }, 'stopped')
+    // A slow reader gets a moment to take the last lines; a stalled one costs them, not the exit.
+    await stdoutLog().drain(Math.max(1, Math.min(FINAL_RESERVE, deadline - Date.now())))
   },
-  { timeout: DRAIN_TIMEOUT * 3 },
+  { timeout: DRAIN_TIMEOUT + SHUTDOWN_MARGIN },
 )
 
 const browserUrl = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')

@@ -7,10 +7,18 @@
 import { createOptimizer, loadConfig, onShutdownSignal, type BiPerfConfig } from '@bi-perf/core'
 import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
-import { createLogger } from './logger.js'
+import { createLogger, stdoutLog } from './logger.js'
 
 /** How long running tasks get to finish after SIGTERM. */
 const DRAIN_TIMEOUT = 10_000
+/**
+ * What the shutdown gets beyond the drain: ending the demo workload, closing pools and Redis,
+ * the last log lines. At drain + margin (15 s) the process exits with code 1 whatever still
+ * runs, and 2 s later core's watchdog thread SIGKILLs it should its main thread be blocked.
+ */
+const SHUTDOWN_MARGIN = 5_000
+/** Kept back at the end for the last log lines and the exit. */
+const FINAL_RESERVE = 1_000
 
 let config: BiPerfConfig
 try {
@@ -47,12 +55,15 @@ const demo = await startDemoWorkload(optimizer, logger.child({ component: 'demo'
 
 onShutdownSignal(
   async () => {
+    const deadline = Date.now() + DRAIN_TIMEOUT + SHUTDOWN_MARGIN
     logger.info('shutting down: finishing running tasks')
     await demo.close()
     const stopped = await optimizer.stop({ timeout: DRAIN_TIMEOUT })
     logger.info({ clean: stopped.clean, problems: stopped.problems }, 'stopped')
+    // A slow reader gets a moment to take the last lines; a stalled one costs them, not the exit.
+    await stdoutLog().drain(Math.max(1, Math.min(FINAL_RESERVE, deadline - Date.now())))
   },
-  { timeout: DRAIN_TIMEOUT * 3 },
+  { timeout: DRAIN_TIMEOUT + SHUTDOWN_MARGIN },
 )
 
 logger.info(
