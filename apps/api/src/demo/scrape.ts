@@ -26,8 +26,12 @@ export interface ScrapeProgress {
 export interface ScrapeTables {
   /** One row per task that completed; the primary key makes a second run a no-op. */
   demo_scrape_results: { job_id: string; batch_id: string; price: number | string; worker: string }
-  /** One row per handler run, append-only: counts runs, duplicates included. */
-  demo_scrape_runs: { job_id: string; batch_id: string; worker: string }
+  /**
+   * One row per handler run, append-only: counts runs, duplicates included. `attempt` (1-based,
+   * `ctx.attempt`) tells a retry after a failed attempt from a rerun of the same attempt (its
+   * worker died, or lost its lock), which the soak harness counts apart.
+   */
+  demo_scrape_runs: { job_id: string; batch_id: string; worker: string; attempt: number }
 }
 
 // Two processes creating the same table at once can both pass `if not exists` and one then
@@ -78,6 +82,8 @@ async function createScrapeTables(kysely: Kysely<ScrapeTables>): Promise<void> {
       .addColumn('worker', 'text', (column) => column.notNull())
       .addColumn('ran_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
       .execute()
+    // Tables created before the column existed get it here; old rows keep null.
+    await sql`alter table demo_scrape_runs add column if not exists attempt integer`.execute(trx)
     await trx.schema
       .createIndex('demo_scrape_results_batch_idx')
       .ifNotExists()
@@ -95,11 +101,14 @@ async function createScrapeTables(kysely: Kysely<ScrapeTables>): Promise<void> {
 
 async function scrapeTablesExist(kysely: Kysely<ScrapeTables>): Promise<boolean> {
   const { rows } = await sql<{ present: number }>`
-    select count(to_regclass(name))::int as present
+    select count(to_regclass(name))::int
+           + (select count(*) from information_schema.columns
+              where table_schema = current_schema() and table_name = 'demo_scrape_runs'
+                and column_name = 'attempt')::int as present
     from unnest(array['demo_scrape_results', 'demo_scrape_runs', 'demo_scrape_results_batch_idx',
                       'demo_scrape_runs_batch_idx']) as name
   `.execute(kysely)
-  return Number(rows[0]?.present) === 4
+  return Number(rows[0]?.present) === 5
 }
 
 /**
@@ -113,7 +122,7 @@ export function scrapeTaskId(batchId: string, n: number): string {
 
 /**
  * Defines the `scrape-price` handler on the optimizer's task queue (a worker queue). One run
- * appends a row to `demo_scrape_runs` and stores the result in `demo_scrape_results` with
+ * appends a row (task id, worker, attempt) to `demo_scrape_runs` and stores the result in `demo_scrape_results` with
  * `on conflict do nothing`, in one statement: a task that runs twice (its worker was killed
  * after the write, before BullMQ recorded the completion) counts two runs and one result.
  *
@@ -132,8 +141,8 @@ export function defineScrapeTask(optimizer: Optimizer): void {
     const price = Math.round((5 + random.next() * 995) * 100) / 100
     await sql`
       with run as (
-        insert into demo_scrape_runs (job_id, batch_id, worker)
-        values (${ctx.id}, ${data.batchId}, ${optimizer.instance})
+        insert into demo_scrape_runs (job_id, batch_id, worker, attempt)
+        values (${ctx.id}, ${data.batchId}, ${optimizer.instance}, ${ctx.attempt})
       )
       insert into demo_scrape_results (job_id, batch_id, price, worker)
       values (${ctx.id}, ${data.batchId}, ${price}, ${optimizer.instance})

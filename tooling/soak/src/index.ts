@@ -1,0 +1,6 @@
+export { runSoak } from './run-soak.js'
+export { resolveSoakOptions } from './options.js'
+export { renderMarkdown, writeReport } from './report.js'
+export { MAX_MEMORY_GROWTH } from './criteria.js'
+export type { SoakOptions, ResolvedSoakOptions } from './options.js'
+export type * from './types.js'

@@ -1,0 +1,42 @@
+/**
+ * Resolves after `ms` on an unref'd timer (the harness never stays alive for a timer alone);
+ * with a `signal`, rejects as soon as it aborts, or resolves instead when `quiet` is set.
+ *
+ * @example
+ * await sleep(1_000, options.signal)
+ */
+export function sleep(ms: number, signal?: AbortSignal, { quiet = false } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => (quiet ? resolve() : reject(new Error('soak aborted')))
+    if (signal?.aborted) return aborted()
+    const timer = setTimeout(resolve, Math.max(0, ms))
+    timer.unref()
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        aborted()
+      },
+      { once: true },
+    )
+  })
+}
+
+/**
+ * Polls `condition` every `everyMs` until it holds; throws after `timeoutMs` with `what` and,
+ * when given, what `explain()` says about the last look.
+ *
+ * @example
+ * await pollUntil(() => apiReady(), { timeoutMs: 60_000, what: 'the API' })
+ */
+export async function pollUntil(
+  condition: () => Promise<boolean>,
+  options: { timeoutMs: number; everyMs?: number; what: string; signal?: AbortSignal },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`${options.what} not ready within ${options.timeoutMs} ms`)
+    await sleep(options.everyMs ?? 200, options.signal)
+  }
+}
