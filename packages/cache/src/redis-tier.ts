@@ -1,6 +1,6 @@
 import { createHistogram } from 'node:perf_hooks'
 import calculateSlot from 'cluster-key-slot'
-import { CircuitBreaker } from './circuit-breaker.js'
+import { CircuitBreaker } from '@bi-perf/internal'
 import { isCluster, type RedisClient } from './redis-connection.js'
 import { WRITTEN_AT_FLAG, WRITTEN_AT_OFFSET } from './stored-entry.js'
 import type { BreakerState, LatencySummary } from './types.js'

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
-import { CircuitBreaker } from './circuit-breaker.js'
+import { CircuitBreaker } from '@bi-perf/internal'
 import { EnqueueUncertainError, TasksUnavailableError } from './errors.js'
 import type { TaskQueueAvailability } from './types.js'
 

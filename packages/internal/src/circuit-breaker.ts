@@ -1,8 +1,9 @@
-import type { BreakerState } from './types.js'
+/** Where a {@link CircuitBreaker} stands; the packages restate it in their public types. */
+export type BreakerState = 'closed' | 'open' | 'half-open'
 
 /**
- * A consecutive-failure circuit breaker for the Redis tier. It sits on the hottest path (every L2
- * command), so it is a few synchronous checks rather than a wrapping async policy: measured here,
+ * A consecutive-failure circuit breaker in front of a Redis connection (the cache's L2 tier, the
+ * task queue's producer). It sits on the cache's hottest path (every L2 command), so it is a few synchronous checks rather than a wrapping async policy: measured here,
  * cockatiel's `execute` added two async layers per command and cost about 10 % of L2 throughput.
  *
  * Closed: everything passes; `threshold` consecutive failures open it. Open: nothing passes until
@@ -22,6 +23,13 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     return this.#state
+  }
+
+  /** Milliseconds until a probe may go out: 0 while closed, `halfOpenAfter` while probing. */
+  retryAfterMs(): number {
+    if (this.#state === 'closed') return 0
+    if (this.#state === 'half-open') return this.halfOpenAfter
+    return Math.max(0, this.#openedAt + this.halfOpenAfter - Date.now())
   }
 
   /** Whether a command may go out now. In the open state, lets one probe through when due. */
