@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { machine } from '@bi-perf/bench'
 import { dashboardBench } from './dashboard.js'
+import { embeddedBench } from './embedded.js'
 import { PRICE_ROWS, createDataset, dropDataset } from './dataset.js'
 import { loadsBench } from './loads.js'
 import { poolBench } from './pool.js'
@@ -24,7 +25,8 @@ try {
   const zipf = await zipfBench(url, schema)
   const pool = await poolBench(url, schema)
   const loads = await loadsBench(url, schema)
-  sections.push(dashboard, zipf.text, pool.text, loads.text)
+  const embedded = await embeddedBench()
+  sections.push(dashboard, zipf.text, pool.text, loads.text, embedded.text)
   sections.push(
     table(
       'Targets',

@@ -192,6 +192,27 @@ export class QueryCancelledError extends DbError {
   }
 }
 
+/**
+ * The embedded PGlite worker did not answer a statement within `embedded.callTimeout`. PGlite
+ * cannot interrupt a statement, so it may still finish in the worker; later statements run after
+ * it, in order.
+ */
+export class EmbeddedTimeoutError extends DbError {
+  override name = 'EmbeddedTimeoutError'
+  /** The SQL with placeholders. */
+  readonly sql: string
+  readonly timeoutMs: number
+
+  constructor(sql: string, timeoutMs: number) {
+    super(
+      'E_DB_EMBEDDED_TIMEOUT',
+      `PGlite did not answer within ${timeoutMs} ms (embedded.callTimeout); raise it for long statements — in: ${shorten(sql)}`,
+    )
+    this.sql = sql
+    this.timeoutMs = timeoutMs
+  }
+}
+
 /** The database was used after `close()`. */
 export class DatabaseClosedError extends DbError {
   override name = 'DatabaseClosedError'
@@ -214,6 +235,7 @@ export const errors = {
   ConnectionError,
   QueryError,
   QueryCancelledError,
+  EmbeddedTimeoutError,
   DatabaseClosedError,
 } as const
 

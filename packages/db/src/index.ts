@@ -4,6 +4,7 @@ export {
   ConnectionError,
   DatabaseClosedError,
   DbError,
+  EmbeddedTimeoutError,
   InvalidArgumentError,
   InvalidDurationError,
   InvalidOptionError,

@@ -53,6 +53,8 @@ describe('resolveOptions', () => {
     [{ cache: {} as never }, 'cache'],
     [{ searchPath: 'a; drop table x' }, 'searchPath'],
     [{ url: 'postgres://h/d', dataDir: '/tmp/x' }, 'dataDir'],
+    [{ url: 'postgres://h/d', embedded: { thread: 'main' as const } }, 'embedded'],
+    [{ embedded: { thread: 'gpu' as never } }, 'embedded.thread'],
   ])('rejects %j naming %s', (options, option) => {
     try {
       resolveOptions(options)
@@ -62,6 +64,15 @@ describe('resolveOptions', () => {
       expect((error as InvalidOptionError).option).toBe(option)
       expect((error as InvalidOptionError).code).toBe('E_DB_INVALID_OPTION')
     }
+  })
+
+  it('runs PGlite in a worker thread unless told otherwise', () => {
+    expect(resolveOptions({}).embedded).toEqual({ thread: 'worker', callTimeoutMs: 60_000 })
+    expect(resolveOptions({ embedded: { thread: 'main', callTimeout: '2m' } }).embedded).toEqual({
+      thread: 'main',
+      callTimeoutMs: 120_000,
+    })
+    expect(() => resolveOptions({ embedded: { callTimeout: 0 } })).toThrow(/embedded\.callTimeout/)
   })
 
   it('rejects a bad duration naming the field', () => {

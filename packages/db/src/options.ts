@@ -37,6 +37,8 @@ export const DEFAULTS = {
   cacheTtl: '1m',
   slowQueryMs: 200,
   maxSlowQueries: 100,
+  embeddedThread: 'worker',
+  embeddedCallTimeout: '60s',
   maxQueryShapes: 500,
   topQueries: 10,
   memoryStoreEntries: 1000,
@@ -50,6 +52,7 @@ export const DEFAULTS = {
 export interface ResolvedOptions {
   url: string | undefined
   dataDir: string | undefined
+  embedded: { thread: 'worker' | 'main'; callTimeoutMs: number }
   searchPath: string | undefined
   applicationName: string
   pool: {
@@ -79,6 +82,7 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
   if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || !options.dataDir)) {
     throw new InvalidOptionError('dataDir', options.dataDir, 'must be a non-empty path')
   }
+  const embedded = resolveEmbedded(options)
   const searchPath = options.searchPath
   if (searchPath !== undefined && !/^\s*[\w$"]+(\s*,\s*[\w$"]+)*\s*$/.test(searchPath)) {
     throw new InvalidOptionError(
@@ -123,6 +127,7 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
   return {
     url: options.url,
     dataDir: options.dataDir,
+    embedded,
     searchPath,
     applicationName,
     pool: {
@@ -149,6 +154,26 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
     maxQueryShapes: count('maxQueryShapes', options.maxQueryShapes ?? DEFAULTS.maxQueryShapes),
     topQueries: count('topQueries', options.topQueries ?? DEFAULTS.topQueries),
   }
+}
+
+function resolveEmbedded(options: DatabaseOptions): ResolvedOptions['embedded'] {
+  const embedded = options.embedded
+  if (embedded !== undefined && options.url !== undefined) {
+    throw new InvalidOptionError('embedded', embedded, 'only applies to PGlite, not with url')
+  }
+  if (embedded !== undefined && (typeof embedded !== 'object' || embedded === null)) {
+    throw new InvalidOptionError('embedded', embedded, 'expected an object { thread, callTimeout }')
+  }
+  const thread = embedded?.thread ?? DEFAULTS.embeddedThread
+  if (thread !== 'worker' && thread !== 'main') {
+    throw new InvalidOptionError('embedded.thread', thread, "must be 'worker' or 'main'")
+  }
+  // Zero is refused (parseDuration's default): a call with no limit could wait forever.
+  const callTimeoutMs = parseDuration(
+    'embedded.callTimeout',
+    embedded?.callTimeout ?? DEFAULTS.embeddedCallTimeout,
+  )
+  return { thread, callTimeoutMs }
 }
 
 /** A URL with its password masked, for error messages. */

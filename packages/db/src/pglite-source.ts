@@ -1,6 +1,7 @@
-import type { PGlite } from '@electric-sql/pglite'
 import { ConnectionError, PoolTimeoutError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
+import { startPgliteInThread, type PgliteEngine } from './pglite-engine.js'
+import { PgliteWorkerEngine } from './pglite-worker-engine.js'
 import { PoolMetrics } from './pool-metrics.js'
 import type { Backend, ConnectionSource } from './tracked-connection.js'
 import type { PoolStats } from './types.js'
@@ -15,10 +16,10 @@ interface Waiter {
 class PgliteBackend implements Backend {
   broken = false
 
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly engine: PgliteEngine) {}
 
   async query(sql: string, parameters: readonly unknown[]) {
-    const result = await this.db.query(sql, parameters as unknown[])
+    const result = await this.engine.query(sql, parameters)
     const command = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase()
     return {
       command: command === 'END' ? 'COMMIT' : command,
@@ -27,7 +28,7 @@ class PgliteBackend implements Backend {
     }
   }
 
-  /** PGlite runs statements synchronously inside this process: there is nothing to interrupt. */
+  /** PGlite runs a statement to its end, in this thread or its worker: nothing can interrupt it. */
   cancel(): Promise<void> {
     return Promise.resolve()
   }
@@ -36,11 +37,13 @@ class PgliteBackend implements Backend {
 /**
  * Embedded PostgreSQL (PGlite, WebAssembly) as a pool of one: a queue hands the single session
  * to one caller at a time, so a transaction holds it from `begin` to `commit`, and waiting longer
- * than `pool.connectionTimeout` fails with `PoolTimeoutError` like the pg pool does.
+ * than `pool.connectionTimeout` fails with `PoolTimeoutError` like the pg pool does. PGlite itself
+ * runs in a worker thread by default (`embedded.thread`), so the queue stays on this thread and
+ * only statements cross to the worker.
  */
 export class PgliteSource implements ConnectionSource {
   readonly metrics = new PoolMetrics()
-  #db: PGlite | undefined
+  #engine: PgliteEngine | undefined
   #backend: PgliteBackend | undefined
   #busy = false
   readonly #waiters: Waiter[] = []
@@ -54,26 +57,18 @@ export class PgliteSource implements ConnectionSource {
   }
 
   async #start() {
-    let module: { PGlite: typeof PGlite }
+    const settings = { dataDir: this.options.dataDir, searchPath: this.options.searchPath }
     try {
-      module = await import('@electric-sql/pglite')
-    } catch (error) {
-      this.metrics.connectionsFailed++
-      throw new ConnectionError(
-        'no url was given, and the embedded default needs @electric-sql/pglite: npm install @electric-sql/pglite',
-        { cause: error },
-      )
-    }
-    try {
-      const db = new module.PGlite(this.options.dataDir)
-      await db.waitReady
-      if (this.options.searchPath) await db.exec(`set search_path to ${this.options.searchPath}`)
-      this.#db = db
-      this.#backend = new PgliteBackend(db)
+      const engine =
+        this.options.embedded.thread === 'worker'
+          ? await PgliteWorkerEngine.start(settings, this.options.embedded.callTimeoutMs)
+          : await startPgliteInThread(settings)
+      this.#engine = engine
+      this.#backend = new PgliteBackend(engine)
       this.metrics.connectionsCreated++
     } catch (error) {
       this.metrics.connectionsFailed++
-      throw new ConnectionError(`PGlite failed to start: ${String(error)}`, { cause: error })
+      throw error
     }
   }
 
@@ -143,9 +138,11 @@ export class PgliteSource implements ConnectionSource {
       clearTimeout(waiter.timer)
       waiter.reject(new ConnectionError('the database was closed while waiting for PGlite'))
     }
-    const db = this.#db
-    this.#db = undefined
+    // A start still under way would leave its worker running: wait for it, then close that too.
+    await this.#starting?.catch(() => undefined)
+    const engine = this.#engine
+    this.#engine = undefined
     this.#backend = undefined
-    if (db !== undefined && !db.closed) await db.close()
+    await engine?.close()
   }
 }

@@ -68,12 +68,31 @@ export interface PoolOptions {
   maxUses?: number
 }
 
+/** Where the embedded PGlite runs (only without `url`). */
+export interface EmbeddedOptions {
+  /**
+   * `worker`: PGlite runs in a `worker_threads` worker and statements cross a message port
+   * (about 0.1 ms more per statement), so a long query never blocks this thread's event loop.
+   * `main`: PGlite runs on the calling thread, as before 0.2; only for environments without
+   * worker threads or bundles that cannot ship the worker file.
+   * @default 'worker'
+   */
+  thread?: 'worker' | 'main'
+  /**
+   * Worker only: how long one statement may take before the call fails
+   * with `EmbeddedTimeoutError`, so no call waits forever. PGlite cannot interrupt a statement:
+   * it may still finish in the worker, and later statements run after it.
+   * @default '60s'
+   */
+  callTimeout?: Duration
+}
+
 /** Options of {@link createDatabase}. Every field is optional. */
 export interface DatabaseOptions {
   /**
    * PostgreSQL connection URL (`postgres://` or `postgresql://`). Without it the database is an
-   * embedded PGlite (PostgreSQL compiled to WebAssembly, in this process), which needs the
-   * optional peer `@electric-sql/pglite`.
+   * embedded PGlite (PostgreSQL compiled to WebAssembly, in this process, in a worker thread by
+   * default: see {@link EmbeddedOptions}), which needs the optional peer `@electric-sql/pglite`.
    * @default undefined (embedded PGlite)
    */
   url?: string
@@ -82,6 +101,8 @@ export interface DatabaseOptions {
    * @default undefined (in memory)
    */
   dataDir?: string
+  /** PGlite only: where the embedded database runs; see {@link EmbeddedOptions}. */
+  embedded?: EmbeddedOptions
   /**
    * `search_path` of every connection, e.g. `'analytics, public'`.
    * @default undefined (the server's default)

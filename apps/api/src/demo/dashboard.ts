@@ -3,8 +3,9 @@ import type { AnalyticsDashboard, InsightsSnapshot, WidgetName } from './types.j
 import { WIDGET_NAMES, WIDGETS, type QueryRunner } from './widgets.js'
 
 /**
- * Cached results live this long at most; the background refresh's writes invalidate them much
- * sooner (every 30 s by default).
+ * Cached results live this long at most; the background refresh's writes invalidate most of them
+ * much sooner (every 30 s by default). The price index's closed weeks are the exception: their
+ * rollup changes once a week, so they live out this TTL.
  */
 const WIDGET_TTL = '5m'
 /** Extra tag on every demo result, so `POST /performance/cache/clear {"tags":["demo"]}` drops them. */

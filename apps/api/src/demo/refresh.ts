@@ -17,8 +17,9 @@ export interface RefreshResult {
 
 /**
  * One run of the background refresh: writes `rows` freshly scraped prices (which invalidates
- * every cached read of `demo_prices`, as real traffic would), recomputes the insights from
- * uncached queries, and stores them in `demo_insights` for every instance to read.
+ * every cached read of `demo_prices`, as real traffic would; the price index's closed weeks read a
+ * rollup instead, see `price-index.ts`), recomputes the insights from uncached queries, and stores
+ * them in `demo_insights` for every instance to read.
  *
  * @example
  * const result = await refreshDemo(db, { companies, random, rows: 200 })

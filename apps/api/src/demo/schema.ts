@@ -26,12 +26,22 @@ export interface DemoTables {
   demo_fx_rates: { currency: string; eur_rate: number | string }
   /** One row (`id = 1`): the insights the background task computed last. */
   demo_insights: { id: number; computed_at: Date; payload: unknown }
+  /**
+   * Rollup of the price index (see `price-index.ts`): each company's product's average price over
+   * the closed weeks before `cutoff`.
+   */
+  demo_price_baseline: { cutoff: Date; company_id: number; product: string; avg_price: number }
+  /** Rollup of the price index: one point per sector and closed week before `cutoff`. */
+  demo_price_index: { cutoff: Date; sector: string; week: string; index: number; computed_at: Date }
 }
 
 /** The optimizer's database, typed with the demo tables. */
 export type DemoDatabase = Database<DemoTables>
 
-/** Every demo table, in creation order. */
+/**
+ * Every demo table, in creation order. The price-index rollup tables are not listed: they are
+ * derived, and created on first use, also on databases seeded before they existed.
+ */
 export const DEMO_TABLES = [
   'demo_companies',
   'demo_prices',

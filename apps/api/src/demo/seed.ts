@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@bi-perf/core'
 import type { Database } from '@bi-perf/db'
 import { sql } from 'kysely'
 import { generateCompanies, generatePriceRows, type DemoPriceRow } from './dataset.js'
+import { clearRollup } from './price-index.js'
 import { createDemoIndexes, createDemoTables, type DemoDatabase } from './schema.js'
 
 /** Options of {@link seedDemoData}. */
@@ -107,7 +108,11 @@ export async function seedDemoData(
     }
   }
   const seeded = before.companies === 0 || before.priceRows === 0
-  if (seeded) await createDemoIndexes(db.kysely)
+  if (seeded) {
+    await createDemoIndexes(db.kysely)
+    // A rollup of other history (tables emptied and seeded again) must not outlive it.
+    await clearRollup(db.kysely)
+  }
   const after = seeded ? await counts(db) : before
   return { seeded, ...after, ms: Math.round(performance.now() - started), method }
 }

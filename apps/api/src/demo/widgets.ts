@@ -1,11 +1,11 @@
 import type { CacheableQuery } from '@bi-perf/db'
 import { sql, type Kysely } from 'kysely'
+import { priceIndexPoints, shapePriceIndex } from './price-index.js'
 import type { DemoTables } from './schema.js'
 import type {
   AnalyticsDashboard,
   CompaniesByCountryWidget,
   FreshnessWidget,
-  PriceIndexWidget,
   TopMoversWidget,
   TotalsWidget,
   WidgetName,
@@ -72,50 +72,6 @@ const totals: Widget<
     from: iso(row?.first ?? null),
     to: iso(row?.last ?? null),
   }),
-}
-
-const priceIndex: Widget<{ sector: string; week: string; index: number }, PriceIndexWidget> = {
-  query: (db) =>
-    db
-      .with('baseline', (qb) =>
-        qb
-          .selectFrom('demo_prices')
-          .select(['company_id', 'product', sql<number>`avg(price)`.as('avg_price')])
-          .groupBy(['company_id', 'product']),
-      )
-      .selectFrom('demo_prices as p')
-      .innerJoin('baseline as b', (join) =>
-        join.onRef('b.company_id', '=', 'p.company_id').onRef('b.product', '=', 'p.product'),
-      )
-      .innerJoin('demo_companies as c', 'c.id', 'p.company_id')
-      .select([
-        'c.sector',
-        sql<string>`to_char(date_trunc('week', p.scraped_at), 'YYYY-MM-DD')`.as('week'),
-        sql<number>`round(avg(p.price / b.avg_price) * 100, 1)::float8`.as('index'),
-      ])
-      .groupBy(['c.sector', sql`date_trunc('week', p.scraped_at)`])
-      .orderBy('week')
-      .orderBy('c.sector'),
-  shape: (rows) => {
-    const weeks = [...new Set(rows.map((row) => row.week))].sort()
-    const position = new Map(weeks.map((week, index) => [week, index]))
-    const bySector = new Map<string, (number | null)[]>()
-    for (const row of rows) {
-      let series = bySector.get(row.sector)
-      if (!series) bySector.set(row.sector, (series = weeks.map(() => null)))
-      series[position.get(row.week)!] = Number(row.index)
-    }
-    const sectors = [...bySector]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([sector, index]) => {
-        const latest = index.at(-1) ?? null
-        const before = index.length > 4 ? (index.at(-5) ?? null) : null
-        const change4w =
-          latest === null || before === null ? null : Math.round((latest - before) * 10) / 10
-        return { sector, index, latest, change4w }
-      })
-    return { weeks, sectors }
-  },
 }
 
 const topMovers: Widget<
@@ -222,7 +178,10 @@ const companiesByCountry: Widget<
 /** Every widget by name, in the order the dashboard computes them. */
 export const WIDGETS: { [Name in WidgetName]: WidgetDefinition<WidgetOutputs[Name]> } = {
   totals: widget(totals),
-  priceIndex: widget(priceIndex),
+  // Not a single select: closed weeks come from a rollup, open weeks live (see price-index.ts).
+  priceIndex: {
+    compute: async (db, run, now) => shapePriceIndex(await priceIndexPoints(db, run, now)),
+  },
   topMovers: widget(topMovers),
   freshness: widget(freshness),
   companiesByCountry: widget(companiesByCountry),
