@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { createApiClient, type ApiClient } from './api-client.js'
 import { UsageError } from './errors.js'
-import type { LocalSettings } from './local-source.js'
+import type { LocalSettings } from './local-config.js'
+import type { LocalSourceOptions } from './local-source.js'
 import type { Source } from './source.js'
 import { createStyle, type OutputStream, type Style } from './style.js'
 
@@ -34,8 +35,11 @@ export interface CommandContext {
   readonly local: LocalSettings
   /** The API client; throws a usage error in local mode. */
   api(): ApiClient
-  /** The remote source with `--url`, else an optimizer started in this process. */
-  openSource(options?: { waitForSample?: boolean }): Promise<Source>
+  /**
+   * The remote source with `--url`, else an optimizer started in this process; `options` apply
+   * to local mode only.
+   */
+  openSource(options?: LocalSourceOptions): Promise<Source>
   /** Writes lines to stdout. */
   print(lines: string | readonly string[]): void
   /** Writes one JSON document to stdout. */
@@ -92,13 +96,13 @@ export function createContext(command: Command, io: CliIo, state: RunState): Com
         throw new UsageError('this needs an API: pass --url or set BI_PERF_URL')
       return createApiClient({ url, token, timeoutMs })
     },
-    async openSource({ waitForSample = false } = {}) {
+    async openSource(options = {}) {
       if (url !== undefined) {
         const { createRemoteSource } = await import('./remote-source.js')
         return createRemoteSource(context.api())
       }
       const { openLocalSource } = await import('./local-source.js')
-      return openLocalSource(local, { waitForSample })
+      return openLocalSource(local, options)
     },
     print(lines) {
       const text = typeof lines === 'string' ? lines : lines.join('\n')
@@ -117,7 +121,7 @@ export function createContext(command: Command, io: CliIo, state: RunState): Com
 /** Runs `fn` with a source and always closes the source (stops a local optimizer). */
 export async function withSource<T>(
   context: CommandContext,
-  options: { waitForSample?: boolean },
+  options: LocalSourceOptions,
   fn: (source: Source) => Promise<T>,
 ): Promise<T> {
   const source = await context.openSource(options)

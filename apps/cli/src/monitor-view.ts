@@ -52,6 +52,12 @@ export function monitorSample(
   }
 }
 
+/**
+ * Shown for a system figure without a value: the first frame draws before the monitor's first
+ * sample (a CPU share and a loop delay need an interval to be measured), or the monitor is off.
+ */
+const PENDING = '—'
+
 interface Series {
   label: string
   pick(sample: MonitorSample): number | null
@@ -63,7 +69,7 @@ const SERIES: readonly Series[] = [
   {
     label: 'CPU',
     pick: (sample) => sample.cpuPercent,
-    show: (sample) => (sample.cpuPercent === null ? 'n/a' : formatPercent(sample.cpuPercent)),
+    show: (sample) => (sample.cpuPercent === null ? PENDING : formatPercent(sample.cpuPercent)),
     scale: { min: 0, max: 100 },
   },
   {
@@ -71,14 +77,14 @@ const SERIES: readonly Series[] = [
     pick: (sample) => sample.heapUsedBytes,
     show: (sample) =>
       sample.heapUsedBytes === null
-        ? 'n/a'
+        ? PENDING
         : `${formatBytes(sample.heapUsedBytes)} heap${sample.rssBytes === null ? '' : ` · ${formatBytes(sample.rssBytes)} rss`}`,
   },
   {
     label: 'Loop delay',
     pick: (sample) => sample.loopDelayP99Ms,
     show: (sample) =>
-      sample.loopDelayP99Ms === null ? 'n/a' : `${formatMs(sample.loopDelayP99Ms)} p99`,
+      sample.loopDelayP99Ms === null ? PENDING : `${formatMs(sample.loopDelayP99Ms)} p99`,
   },
   {
     label: 'Hit rate',
@@ -144,9 +150,9 @@ export function renderMonitorLine(sample: MonitorSample): string {
     sample.at,
     `state ${sample.state ?? '?'}`,
     `profile ${sample.profile}`,
-    `cpu ${sample.cpuPercent === null ? 'n/a' : formatPercent(sample.cpuPercent)}`,
-    `heap ${sample.heapUsedBytes === null ? 'n/a' : formatBytes(sample.heapUsedBytes)}`,
-    `loop-p99 ${sample.loopDelayP99Ms === null ? 'n/a' : formatMs(sample.loopDelayP99Ms)}`,
+    `cpu ${sample.cpuPercent === null ? PENDING : formatPercent(sample.cpuPercent)}`,
+    `heap ${sample.heapUsedBytes === null ? PENDING : formatBytes(sample.heapUsedBytes)}`,
+    `loop-p99 ${sample.loopDelayP99Ms === null ? PENDING : formatMs(sample.loopDelayP99Ms)}`,
     `hit ${sample.hitRate === null ? 'n/a' : formatPercent(sample.hitRate * 100)}`,
     `backlog ${sample.taskBacklog ?? 'n/a'}`,
   ]

@@ -20,7 +20,8 @@ Modes:
   remote  with --url (or BI_PERF_URL): talks to a running bi-perf API, with --token / BI_PERF_TOKEN
   local   without a URL: starts an optimizer in this process from the configuration (--config,
           BI_PERF_CONFIG, ./bi-perf.yaml, env such as REDIS_URL and DATABASE_URL) and stops it after
-          the command; status, metrics, benchmark and monitor need no server
+          the command; status, metrics, benchmark and monitor need no server. status, metrics,
+          recommendations and monitor read this machine plus only the services configured
 
 Exit codes: 0 ok · 1 the checked thing failed (status down, a benchmark regression) ·
             2 usage, configuration, connection or token error

@@ -25,6 +25,12 @@ export interface Source {
   /** Keys removed. */
   clearCache(options: { pattern?: string; tags?: string[] }): Promise<number>
   recommendations(priority?: RecommendationPriority): Promise<Recommendation[]>
+  /**
+   * Resolves when the source has a fresh sample (`true`), or `false` at once when it cannot
+   * tell (no monitor running) or when `signal` aborts. Absent on a remote source, which is
+   * polled on a timer.
+   */
+  nextSample?(signal: AbortSignal): Promise<boolean>
   /** Stops what the source started (the local optimizer); idempotent. */
   close(): Promise<void>
 }

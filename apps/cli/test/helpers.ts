@@ -43,14 +43,24 @@ export interface Finished {
   stderr: string
 }
 
+/** How a test runs an executable. */
+export interface RunOptions {
+  env?: Record<string, string>
+  cwd?: string
+  input?: string
+  timeoutMs?: number
+  /** Flags for node itself, before the script (e.g. `--import` a probe). */
+  nodeArgs?: readonly string[]
+}
+
 /** Runs `node <bin> args…` to completion (killed after `timeoutMs`). */
 export function run(
   bin: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<Finished> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: options.env ?? cleanEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -70,10 +80,7 @@ export function run(
 }
 
 /** Runs `bi-performance args…`. */
-export function cli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
-): Promise<Finished> {
+export function cli(args: readonly string[], options: RunOptions = {}): Promise<Finished> {
   return run(cliBin, args, options)
 }
 

@@ -14,7 +14,8 @@ import {
 } from './helpers.js'
 
 // Local mode: no URL, so each command starts an optimizer in its own process from the
-// configuration (here: the environment), waits for a sample, and stops it.
+// configuration (here: the environment), waits for a sample, and stops it. Start-up itself
+// (what is loaded, services that are down) is covered in local-startup.test.ts.
 const prefix = uniquePrefix('local')
 const services = cleanEnv({
   REDIS_URL,
@@ -30,7 +31,7 @@ afterAll(async () => {
 })
 
 describe('status in local mode', () => {
-  it('runs on embedded defaults with no service configured', async () => {
+  it('reads the machine and this process with no service configured', async () => {
     const result = await cli(['status', '--json'])
     expect(result.code).toBe(0)
     const document = JSON.parse(result.stdout) as {
@@ -40,7 +41,8 @@ describe('status in local mode', () => {
     }
     expect(document.source).toEqual({ mode: 'local' })
     expect(document.running).toBe(true)
-    expect(document.figures.dbBackend).toBe('pglite')
+    // No embedded PGlite: a new, empty database in this process would describe nothing.
+    expect(document.figures.dbBackend).toBeNull()
     expect(document.figures.cacheL2Connection).toBeNull()
     expect(typeof document.figures.cpuPercent).toBe('number')
   })

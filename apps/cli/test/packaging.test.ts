@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -75,6 +75,27 @@ describe('the installed package', () => {
       figures: { dbBackend: string }
     }
     expect(document.source).toEqual({ mode: 'local' })
-    expect(document.figures.dbBackend).toBe('pglite')
+    // status reads the machine only: with no database configured it boots no PGlite.
+    expect(document.figures.dbBackend).toBeNull()
+  })
+
+  it('runs the embedded PGlite of the installed @bi-perf/db in its worker thread', async () => {
+    // The worker is a separate file of the tarball (dist/pglite-worker.js): a package that
+    // forgot to ship it would fail here, not in the workspace.
+    const script = join(prefix, 'embedded-db.mjs')
+    writeFileSync(
+      script,
+      [
+        "import { createDatabase } from '@bi-perf/db'",
+        'const db = createDatabase({})',
+        "const rows = await db.kysely.selectNoFrom((eb) => eb.lit(42).as('answer')).execute()",
+        'console.log(JSON.stringify({ backend: db.backend, rows }))',
+        'await db.close()',
+      ].join('\n'),
+    )
+    const result = await run(script, [], { cwd: prefix, env: cleanEnv(), timeoutMs: 120_000 })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({ backend: 'pglite', rows: [{ answer: 42 }] })
   })
 })

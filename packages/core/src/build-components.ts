@@ -1,16 +1,11 @@
-import { createCache } from '@bi-perf/cache'
 import type { Cache } from '@bi-perf/cache'
-import { createDatabase } from '@bi-perf/db'
 import type { Database } from '@bi-perf/db'
-import { createMemoryManager } from '@bi-perf/memory'
 import type { MemoryManager } from '@bi-perf/memory'
-import { createMonitor } from '@bi-perf/monitor'
 import type { Monitor } from '@bi-perf/monitor'
-import { createTaskQueue } from '@bi-perf/tasks'
 import type { LoadProbe, TaskQueue } from '@bi-perf/tasks'
 import type { Cluster, Redis } from 'ioredis'
 import type { BiPerfConfig } from './config-schema.js'
-import { cachePrefix, createRedisClient, taskPrefix } from './redis-client.js'
+import { cachePrefix, taskPrefix } from './redis-prefixes.js'
 import type { TuningValues } from './types.js'
 
 /** The subsystems an optimizer runs; a disabled one is absent. */
@@ -27,15 +22,26 @@ export interface Components {
 /**
  * Creates every enabled subsystem from the configuration with the tuning values of the active
  * profile. Nothing here does I/O: connections open on first use or in `start()`.
+ *
+ * Each package (and ioredis, BullMQ, PGlite behind them) is imported only when its component is
+ * enabled: a process that runs the monitor alone, such as the CLI reading a machine's status,
+ * must not pay seconds of module loading for subsystems it never starts.
  */
-export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Components {
+export async function buildComponents(
+  config: BiPerfConfig,
+  tuning: TuningValues,
+): Promise<Components> {
   const components: Components = {}
-  const redis = createRedisClient(config.redis)
+  // The same test as createRedisClient's, made before loading ioredis at all.
+  const usesRedis = config.redis.url !== undefined || (config.redis.clusterNodes ?? []).length > 0
+  const redisModule = usesRedis ? await import('./redis-client.js') : undefined
+  const redis = redisModule?.createRedisClient(config.redis)
   if (redis) components.redis = redis
   // The packages duplicate a client they are given; a URL is simpler for them and for BullMQ.
   const redisTarget = config.redis.url ?? redis
 
   if (config.monitor.enabled) {
+    const { createMonitor } = await import('@bi-perf/monitor')
     components.monitor = createMonitor({
       interval: config.monitor.interval,
       history: config.monitor.history,
@@ -43,6 +49,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
     })
   }
   if (config.memory.enabled) {
+    const { createMemoryManager } = await import('@bi-perf/memory')
     components.memory = createMemoryManager({
       softLimit: tuning.memory.softLimit,
       hardLimit: tuning.memory.hardLimit,
@@ -52,6 +59,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
     })
   }
   if (config.cache.enabled) {
+    const { createCache } = await import('@bi-perf/cache')
     components.cache = createCache({
       ...(redisTarget === undefined ? {} : { redis: redisTarget }),
       prefix: cachePrefix(config.redis),
@@ -75,6 +83,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
     })
   }
   if (config.database.enabled) {
+    const { createDatabase } = await import('@bi-perf/db')
     const pool = config.database.pool
     components.db = createDatabase({
       ...(config.database.url === undefined ? {} : { url: config.database.url }),
@@ -95,6 +104,7 @@ export function buildComponents(config: BiPerfConfig, tuning: TuningValues): Com
     })
   }
   if (config.tasks.enabled) {
+    const { createTaskQueue } = await import('@bi-perf/tasks')
     const monitor = components.monitor
     components.tasks = createTaskQueue({
       name: config.tasks.queue,

@@ -7,7 +7,6 @@ import { plainWords, toConfigIssues } from './config-issues.js'
 import { configSchema } from './config-schema.js'
 import type { BiPerfConfig, BiPerfConfigInput } from './config-schema.js'
 import { SourceMap, recordSources, setAt } from './config-sources.js'
-import { parseConfigYaml } from './config-yaml.js'
 import type { ConfigFileReading } from './config-yaml.js'
 
 /** The file looked for in `cwd` when none is named. */
@@ -92,12 +91,18 @@ function validate(values: unknown, sources: SourceMap, earlier: ConfigIssue[]): 
 
 async function readDefaultFile(cwd: string): Promise<ConfigFileReading | undefined> {
   const text = await readText(resolve(cwd, DEFAULT_FILE), DEFAULT_FILE, { optional: true })
-  return text === undefined ? undefined : parseConfigYaml(text, DEFAULT_FILE)
+  return text === undefined ? undefined : parseYaml(text, DEFAULT_FILE)
 }
 
 async function readNamedFile(file: string, cwd: string): Promise<ConfigFileReading> {
   const text = await readText(resolve(cwd, file), file, { optional: false })
-  return parseConfigYaml(text ?? '', file)
+  return parseYaml(text ?? '', file)
+}
+
+/** The YAML parser (72 CommonJS modules) is loaded only when a file is read, not at every start. */
+async function parseYaml(text: string, file: string): Promise<ConfigFileReading> {
+  const { parseConfigYaml } = await import('./config-yaml.js')
+  return parseConfigYaml(text, file)
 }
 
 async function readText(

@@ -22,5 +22,5 @@ export async function createOptimizer(
 ): Promise<Optimizer> {
   const resolved = config === undefined ? await loadConfig() : resolveConfig(config)
   const tuning = tuningFor(resolved.profile, resolved)
-  return new Optimizer(resolved, buildComponents(resolved, tuning), tuning)
+  return new Optimizer(resolved, await buildComponents(resolved, tuning), tuning)
 }

@@ -1,5 +1,6 @@
-import { Counter, Gauge } from 'prom-client'
-import type { Registry } from 'prom-client'
+import { createRequire } from 'node:module'
+import type * as PromClientModule from 'prom-client'
+import type { Counter, Gauge, Registry } from 'prom-client'
 import type { OptimizerMetrics } from './types.js'
 
 /** One gauge: its name, help, and how to read it from the metrics (undefined = no sample). */
@@ -135,6 +136,18 @@ const GAUGES: readonly GaugeSpec[] = [
   },
 ]
 
+let promClient: typeof PromClientModule | undefined
+
+/**
+ * prom-client (84 CommonJS modules) is loaded on the first registration only: an optimizer that is
+ * never scraped, such as the CLI's local mode, does not pay for it at start-up. The caller already
+ * holds a Registry, so the module is installed.
+ */
+function loadPromClient(): typeof PromClientModule {
+  promClient ??= createRequire(import.meta.url)('prom-client') as typeof PromClientModule
+  return promClient
+}
+
 function seconds(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 1000
 }
@@ -147,6 +160,7 @@ export function registerOptimizerGauges(
   registry: Registry,
   readMetrics: () => OptimizerMetrics,
 ): () => void {
+  const { Counter, Gauge } = loadPromClient()
   // One metrics object per scrape, shared by every gauge's collect().
   let scrape: { at: number; metrics: OptimizerMetrics } | undefined
   const current = () => {

@@ -91,7 +91,8 @@ async function runSuites(
   options: BenchmarkOptions,
 ): Promise<{ report: BenchReport; beforeAfter: BeforeAfter[]; notes: string[] }> {
   const needsLocal = suites.some((suite) => suite.suite !== 'api')
-  const { loadLocalConfig, openLocalSource, loadCore } = await import('../local-source.js')
+  const { openLocalSource, loadCore } = await import('../local-source.js')
+  const { loadLocalConfig } = await import('../local-config.js')
   const local = needsLocal ? await openLocalSource(context.local) : undefined
   const started: Optimizer[] = []
   const progress = createProgress(

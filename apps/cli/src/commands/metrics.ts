@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander'
 import { createContext, withSource } from '../context.js'
 import { CheckFailedError } from '../errors.js'
+import { localSectionHint } from '../local-read-config.js'
 import {
   hasSection,
   metricSections,
@@ -25,13 +26,17 @@ export function registerMetricsCommand(parent: Command, env: CommandEnv): void {
     .option('--json', 'print one JSON document (the section, or every metric)')
     .action(async (options: { section?: MetricSection; json?: boolean }, command: Command) => {
       const context = createContext(command, env.io, env.state)
-      const metrics = await withSource(context, { waitForSample: true }, (source) =>
+      const metrics = await withSource(context, { scope: 'read', waitForSample: true }, (source) =>
         source.metrics(),
       )
       const section = options.section
       if (section !== undefined && !hasSection(metrics, section)) {
+        const hint =
+          context.url === undefined && section in localSectionHint
+            ? `; ${localSectionHint[section as keyof typeof localSectionHint]}`
+            : ''
         throw new CheckFailedError(
-          `no ${section} metrics: the ${section} component is not running there (${sectionSwitch[section]}: false, or no sample yet)`,
+          `no ${section} metrics: the ${section} component is not running there (${sectionSwitch[section]}: false, or no sample yet)${hint}`,
         )
       }
       if (options.json) {

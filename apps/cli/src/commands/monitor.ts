@@ -82,11 +82,31 @@ async function loop(
       handlers.onError(error)
     }
     if (options.count !== undefined && taken >= options.count) return
-    try {
-      await sleep(Math.max(0, options.interval - (Date.now() - started)), undefined, { signal })
-    } catch {
-      return // aborted
-    }
+    if (!(await untilNextUpdate(source, options.interval, started, signal))) return
+  }
+}
+
+/**
+ * Waits for the next update; `false` once `signal` aborted. A local source says when its
+ * monitor has a fresh sample, so each frame shows new figures rather than racing the sampler's
+ * timer; a remote one (or a local one without a monitor) is polled every `intervalMs`.
+ */
+async function untilNextUpdate(
+  source: Source,
+  intervalMs: number,
+  started: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (source.nextSample) {
+    // Twice the interval: a sampler that fell behind must not freeze the view.
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(intervalMs * 2)])
+    if (await source.nextSample(bounded)) return !signal.aborted
+  }
+  try {
+    await sleep(Math.max(0, intervalMs - (Date.now() - started)), undefined, { signal })
+    return true
+  } catch {
+    return false // aborted
   }
 }
 
@@ -233,7 +253,10 @@ On a terminal the view takes the whole screen; q or Ctrl-C quits. When stdout is
     )
     .action(async (options: MonitorOptions, command: Command) => {
       const context = createContext(command, env.io, env.state)
-      const source = await context.openSource({ waitForSample: true })
+      // No wait for a first sample: the first frame draws at once, with "—" for the figures that
+      // need one, and the monitor samples every --interval from then on. Its event-loop delay
+      // histogram starts after the CLI's own start-up, which it must not report.
+      const source = await context.openSource({ scope: 'read', sampleIntervalMs: options.interval })
       try {
         if (options.json || context.io.stdout.isTTY !== true) {
           await runPlain(context, source, options)

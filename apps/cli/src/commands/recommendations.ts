@@ -49,7 +49,7 @@ export function registerRecommendationsCommand(parent: Command, env: CommandEnv)
     .action(
       async (options: { priority?: RecommendationPriority; json?: boolean }, command: Command) => {
         const context = createContext(command, env.io, env.state)
-        const list = await withSource(context, { waitForSample: true }, (source) =>
+        const list = await withSource(context, { scope: 'read', waitForSample: true }, (source) =>
           source.recommendations(options.priority),
         )
         if (options.json) {

@@ -24,7 +24,7 @@ export function registerStatusCommand(parent: Command, env: CommandEnv): void {
       const context = createContext(command, env.io, env.state)
       const { status, metrics, label } = await withSource(
         context,
-        { waitForSample: true },
+        { scope: 'read', waitForSample: true },
         async (source) => {
           const [status, metrics] = await Promise.all([source.status(), source.metrics()])
           return { status, metrics, label: source.label }
