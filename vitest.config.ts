@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'apps/*/vitest.config.ts',
       'tooling/soak/vitest.config.ts',
+      'tooling/claims/vitest.config.ts',
       'scripts/vitest.config.mjs',
     ],
   },

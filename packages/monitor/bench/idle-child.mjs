@@ -26,9 +26,6 @@ switch (mode) {
   case 'monitor-100ms':
     monitor = createMonitor({ interval: '100ms' }).start()
     break
-  case 'monitor-1s-eld-50ms':
-    monitor = createMonitor({ interval: '1s', eventLoopResolution: 50 }).start()
-    break
   case 'monitor-1s-scraped':
     monitor = createMonitor({ interval: '1s' }).start()
     monitor.registerPrometheus(registry)
@@ -38,8 +35,12 @@ switch (mode) {
     collectDefaultMetrics({ register: registry })
     scraper = setInterval(() => void registry.metrics(), 1000)
     break
-  default:
-    throw new Error(`unknown mode ${mode}`)
+  default: {
+    // `monitor-1s-eld-20ms`: at 1 s with the loop-delay histogram at the given resolution.
+    const resolution = /^monitor-1s-eld-(\d+)ms$/.exec(mode ?? '')?.[1]
+    if (!resolution) throw new Error(`unknown mode ${mode}`)
+    monitor = createMonitor({ interval: '1s', eventLoopResolution: Number(resolution) }).start()
+  }
 }
 
 await sleep(WARM_UP_MS)

@@ -8,7 +8,7 @@ describe('resolveOptions', () => {
     expect(options.intervalMs).toBe(1000)
     expect(options.capacity).toBe(600)
     expect(options.filesystemIntervalMs).toBe(10_000)
-    expect(options.eventLoopResolutionMs).toBe(20)
+    expect(options.eventLoopResolutionMs).toBe(50)
     expect(options.source).toBe('auto')
     expect(options.filesystems).toBeUndefined()
     expect(options.rules.map((rule) => rule.name).sort()).toEqual(

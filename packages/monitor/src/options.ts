@@ -8,7 +8,7 @@ export const DEFAULTS = {
   interval: '1s',
   history: '10m',
   filesystemInterval: '10s',
-  eventLoopResolution: 20,
+  eventLoopResolution: 50,
   defaultThresholds: true,
   source: 'auto',
 } as const

@@ -28,8 +28,9 @@ interface Reading<T> {
 }
 
 /**
- * System figures from `/proc` and `fs.statfs`, all asynchronous: a sample is four positioned
- * reads of files kept open, run in parallel on the libuv pool, and a few string splits.
+ * System figures from `/proc` and `fs.statfs`: a sample is four positioned synchronous reads of
+ * `/proc` files kept open (in-memory kernel text, see {@link ProcFile}) and a few string splits;
+ * filesystem sizes (`statfs`, which can hang on a network mount) stay asynchronous.
  */
 export class ProcSampler implements SystemSampler {
   readonly kind = 'proc'
@@ -51,13 +52,14 @@ export class ProcSampler implements SystemSampler {
 
   async sample(errors: CollectorError[]): Promise<SystemSample> {
     this.#physicalDisks ??= physicalDisks()
-    const [stat, meminfo, diskstats, netdev, physical] = await Promise.allSettled([
-      this.#stat.read(),
-      this.#meminfo.read(),
-      this.#diskstats.read(),
-      this.#netdev.read(),
-      this.#physicalDisks,
-    ])
+    // Read once, and never rejects (an empty set on failure).
+    const physical = await this.#physicalDisks
+    // Four synchronous reads back to back (see ProcFile): tens of microseconds in all, and no
+    // trip through the libuv pool.
+    const stat = readText(this.#stat)
+    const meminfo = readText(this.#meminfo)
+    const diskstats = readText(this.#diskstats)
+    const netdev = readText(this.#netdev)
     const at = performance.now()
     const result: SystemSample = { cpu: null, load: null, memory: null, disk: null, network: null }
 
@@ -81,8 +83,7 @@ export class ProcSampler implements SystemSampler {
       errors.push({ collector: 'memory', message: messageOf(error) })
     }
     try {
-      const disks = physical.status === 'fulfilled' ? physical.value : undefined
-      const current = parseDiskstats(settled(diskstats), disks)
+      const current = parseDiskstats(settled(diskstats), physical)
       const previous = this.#disk ?? { value: current, at }
       result.disk = diskRates(previous.value, current, at - previous.at)
       this.#disk = { value: current, at }
@@ -103,7 +104,7 @@ export class ProcSampler implements SystemSampler {
   async filesystems(errors: CollectorError[]): Promise<FilesystemUsage[] | null> {
     let mounts: MountEntry[]
     try {
-      mounts = parseMounts(await this.#mounts.read())
+      mounts = parseMounts(this.#mounts.read())
     } catch (error) {
       errors.push({ collector: 'filesystems', message: messageOf(error) })
       return null
@@ -129,12 +130,11 @@ export class ProcSampler implements SystemSampler {
     return usage
   }
 
-  async close(): Promise<void> {
-    await Promise.all(
-      [this.#stat, this.#meminfo, this.#diskstats, this.#netdev, this.#mounts].map((file) =>
-        file.close(),
-      ),
-    )
+  close(): Promise<void> {
+    for (const file of [this.#stat, this.#meminfo, this.#diskstats, this.#netdev, this.#mounts]) {
+      file.close()
+    }
+    return Promise.resolve()
   }
 }
 
@@ -154,7 +154,18 @@ async function physicalDisks(): Promise<Set<string>> {
   }
 }
 
-function settled(result: PromiseSettledResult<string>): string {
-  if (result.status === 'rejected') throw result.reason
-  return result.value
+/** A read's text, or what it threw: each section reports its own failure. */
+type ReadResult = { text: string } | { error: unknown }
+
+function readText(file: ProcFile): ReadResult {
+  try {
+    return { text: file.read() }
+  } catch (error) {
+    return { error }
+  }
+}
+
+function settled(result: ReadResult): string {
+  if ('error' in result) throw result.error
+  return result.text
 }

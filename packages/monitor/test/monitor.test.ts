@@ -99,7 +99,7 @@ describe('live sampling on Linux', () => {
     expect(own.uptime).toBeGreaterThan(0)
 
     const loop = snapshot.eventLoop!
-    expect(loop.resolutionMs).toBe(20)
+    expect(loop.resolutionMs).toBe(50)
     expect(loop.delay.p50).toBeLessThanOrEqual(loop.delay.p99)
     expect(loop.delay.p99).toBeLessThanOrEqual(loop.delay.max)
     expect(loop.delay.min).toBeGreaterThanOrEqual(0)
