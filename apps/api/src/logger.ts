@@ -19,7 +19,7 @@ let stdout: LogDestination | undefined
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond,
     formatters: { level: (label) => ({ level: label }) },
     // Exact paths: wildcard paths cost more on every line, and nothing logs headers.
     redact: { paths: ['authorization', 'headers.authorization', 'token'], censor: '[redacted]' },
@@ -53,4 +53,21 @@ export function stdoutLog(): LogDestination {
  */
 export function stdoutLogStats(): LogDestinationStats {
   return stdout?.stats() ?? { dropped: 0, bufferedBytes: 0 }
+}
+
+let lastMillisecond = -1
+let lastTimeField = ''
+
+/**
+ * pino's `isoTime`, formatted once per millisecond: at thousands of access lines a second most
+ * lines share their millisecond with the line before, and `toISOString()` was 2 % of a small
+ * request's CPU time.
+ */
+function isoTimeOncePerMillisecond(): string {
+  const now = Date.now()
+  if (now !== lastMillisecond) {
+    lastMillisecond = now
+    lastTimeField = `,"time":"${new Date(now).toISOString()}"`
+  }
+  return lastTimeField
 }

@@ -1,7 +1,7 @@
 // The HTTP edge against the real app on the real server (`listen()` from src/server.ts, as
 // main.ts runs it): request bodies a response did not wait for, slow clients, oversized headers
 // and idle keep-alive connections, driven by fetch's undici pool, autocannon, wrk and raw sockets.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveEdgeOptions } from '../src/http/edge-options.js'
 import { createEdgeServer, MAX_HEADER_SIZE } from '../src/http/edge-server.js'
 import { listen, type ListenOptions, type RunningServer } from '../src/server.js'
+import { ensureWrk } from './ensure-wrk.js'
 import { bearer, hsToken, makeApp, readError, stopAll, waitFor } from './helpers.js'
 
 const execFileAsync = promisify(execFile)
@@ -542,35 +543,6 @@ function startIdleClients(port: number) {
       return JSON.parse(await reply) as { answered: number; refused: number; open: number }
     },
   }
-}
-
-/**
- * wrk on the PATH. Missing, it is installed from Debian when we are root (as CI installs
- * Chromium); otherwise the test fails with the command to run.
- */
-function ensureWrk(): string {
-  const found = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
-  if (!found.error) return 'wrk'
-  const root = process.getuid?.() === 0
-  const aptGet = spawnSync('apt-get', ['--version'], { encoding: 'utf8' })
-  if (!root || aptGet.error) {
-    throw new Error(
-      'wrk not found: run `sudo apt-get install -y wrk` (Debian); the HTTP edge test drives it',
-    )
-  }
-  let install = spawnSync('apt-get', ['install', '-y', '-qq', 'wrk'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
-  if (install.status !== 0) {
-    spawnSync('apt-get', ['update', '-qq'], { encoding: 'utf8', timeout: 120_000 })
-    install = spawnSync('apt-get', ['install', '-y', '-qq', 'wrk'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    })
-  }
-  if (install.status !== 0) throw new Error(`apt-get install wrk failed: ${install.stderr}`)
-  return 'wrk'
 }
 
 /**

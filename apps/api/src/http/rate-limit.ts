@@ -30,11 +30,12 @@ export interface RateLimitOptions extends BucketPolicy {
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const policy = `${options.limit};w=${Math.ceil(options.windowMs / 1000)}`
+  const limit = String(options.limit)
   const warnEvery = options.warnEvery ?? 30_000
   let lastWarning = -Infinity
 
   return async (c, next) => {
-    writeHeader(c, 'RateLimit-Limit', String(options.limit))
+    writeHeader(c, 'RateLimit-Limit', limit)
     writeHeader(c, 'RateLimit-Policy', policy)
     let decision
     try {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { writeHeader } from './node-headers.js'
@@ -87,7 +88,7 @@ export function securityHeaders(): MiddlewareHandler {
  */
 export function corsFor(origins: readonly string[]): MiddlewareHandler | undefined {
   if (origins.length === 0) return undefined
-  return cors({
+  const middleware = cors({
     origin: [...origins],
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
@@ -101,4 +102,14 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler | undefin
     ],
     maxAge: 600,
   })
+  return async (c, next) => {
+    // A preflight is answered by cors itself, with the response it returns.
+    const preflight = await middleware(c, next)
+    if (preflight) return preflight
+    // hono's cors adds `Vary: Origin` to hono's headers, which replace a `Vary` written straight
+    // to Node's response (`Vary: Accept-Encoding` of a cached body): carry that one over.
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    const nodeVary = outgoing?.headersSent === false ? outgoing.getHeader('vary') : undefined
+    if (typeof nodeVary === 'string') c.header('Vary', nodeVary, { append: true })
+  }
 }

@@ -1,10 +1,17 @@
 import { readDuration } from '@bi-perf/internal'
 import { createRoute, z } from '@hono/zod-openapi'
 import { AnalyticsDashboardSchema, HistorySchema } from '../demo/dashboard-schema.js'
+import { createDashboardBody } from '../dashboard-body.js'
 import { findDemoWorkload } from '../demo/registry.js'
 import { errorResponse, HttpError } from '../http/errors.js'
-import { bearerSecurity, protectedResponses } from '../http/openapi-responses.js'
+import {
+  bearerSecurity,
+  cachedBodyDescription,
+  notModifiedResponse,
+  protectedResponses,
+} from '../http/openapi-responses.js'
 import { createRouter } from '../http/router.js'
+import { sendEncodedBody } from '../http/send-encoded-body.js'
 import type { RouteDeps } from '../types.js'
 
 /** History series the dashboard charts; `GET /analytics/history` serves these. */
@@ -39,6 +46,7 @@ const MAX_WINDOW_MS = 60 * 60_000
  * app.route('/analytics', analyticsRoutes(deps))
  */
 export function analyticsRoutes(deps: RouteDeps) {
+  const dashboardBody = createDashboardBody(deps.optimizer)
   return createRouter()
     .openapi(
       createRoute({
@@ -49,9 +57,12 @@ export function analyticsRoutes(deps: RouteDeps) {
         security: bearerSecurity,
         responses: {
           200: {
-            description: 'The dashboard',
+            description: cachedBodyDescription(
+              'The dashboard, rebuilt when the query cache changed or after 1 s, otherwise the same bytes',
+            ),
             content: { 'application/json': { schema: AnalyticsDashboardSchema } },
           },
+          304: notModifiedResponse,
           404: errorResponse('The demo workload does not run on this server (E_DEMO_DISABLED)'),
           503: errorResponse('The demo dataset is still seeding (E_DEMO_SEEDING) or failed'),
           ...protectedResponses,
@@ -61,7 +72,7 @@ export function analyticsRoutes(deps: RouteDeps) {
         const workload = findDemoWorkload(deps.optimizer)
         switch (workload?.state) {
           case 'ready':
-            return c.json(await workload.dashboard(), 200)
+            return sendEncodedBody(c, await dashboardBody(workload))
           case 'seeding':
             throw new HttpError(
               503,

@@ -1,7 +1,10 @@
 import type { Optimizer } from '@bi-perf/core'
 import { createRoute } from '@hono/zod-openapi'
+import { memoizeBody } from '../http/encoded-body.js'
 import { errorBody, errorResponse } from '../http/errors.js'
+import { cachedBodyDescription, notModifiedResponse } from '../http/openapi-responses.js'
 import { createRouter } from '../http/router.js'
+import { sendEncodedBody } from '../http/send-encoded-body.js'
 import { memoizedStatus } from '../status-snapshot.js'
 import { HealthSchema, LiveSchema, ReadySchema } from '../schemas.js'
 
@@ -28,6 +31,16 @@ export function healthRoutes(optimizer: Optimizer) {
     }
     return { status, ready: status.running && status.state !== 'down', reasons }
   }
+  // Load balancers poll this: one serialization per status snapshot, not one per probe.
+  const healthyBody = memoizeBody((status: ReturnType<typeof currentStatus>) =>
+    JSON.stringify({
+      status: status.state === 'ok' ? 'ok' : 'degraded',
+      live: true,
+      ready: true,
+      state: status.state,
+      components: components(status.components),
+    }),
+  )
   const notReady = (reasons: string[], state: string) =>
     errorBody('E_API_NOT_READY', `not ready: ${reasons.join('; ')}`, { state, reasons })
 
@@ -76,25 +89,17 @@ export function healthRoutes(optimizer: Optimizer) {
         summary: 'Liveness and readiness together',
         responses: {
           200: {
-            description: 'Live and ready',
+            description: cachedBodyDescription('Live and ready'),
             content: { 'application/json': { schema: HealthSchema } },
           },
+          304: notModifiedResponse,
           503: unavailable,
         },
       }),
       (c) => {
         const { status, ready, reasons } = readiness()
         if (!ready) return c.json(notReady(reasons, status.state), 503)
-        return c.json(
-          {
-            status: status.state === 'ok' ? ('ok' as const) : ('degraded' as const),
-            live: true,
-            ready: true,
-            state: status.state,
-            components: components(status.components),
-          },
-          200,
-        )
+        return sendEncodedBody(c, healthyBody(status))
       },
     )
 }

@@ -1,8 +1,15 @@
 import { hostname } from 'node:os'
 import { createRoute, z } from '@hono/zod-openapi'
+import { memoizeBody } from '../http/encoded-body.js'
 import { createRouter } from '../http/router.js'
 import { errorResponse } from '../http/errors.js'
-import { bearerSecurity, protectedResponses } from '../http/openapi-responses.js'
+import { sendEncodedBody } from '../http/send-encoded-body.js'
+import {
+  bearerSecurity,
+  cachedBodyDescription,
+  notModifiedResponse,
+  protectedResponses,
+} from '../http/openapi-responses.js'
 import { MetricsSchema, PRIORITIES, RecommendationsSchema, StatusSchema } from '../schemas.js'
 import { memoizedStatus } from '../status-snapshot.js'
 import type { RouteDeps } from '../types.js'
@@ -19,6 +26,11 @@ export function statusRoutes(deps: RouteDeps) {
   const viewer = deps.requireRole('viewer')
   const instance = `${hostname()}:${process.pid}`
   const status = memoizedStatus(deps.optimizer)
+  // One serialization per status snapshot (at most ten a second), whoever asks: the body names
+  // no caller.
+  const statusBody = memoizeBody((snapshot: ReturnType<typeof status>) =>
+    JSON.stringify({ ...snapshot, instance, version }),
+  )
 
   return createRouter()
     .openapi(
@@ -30,11 +42,15 @@ export function statusRoutes(deps: RouteDeps) {
         security: bearerSecurity,
         middleware: [viewer] as const,
         responses: {
-          200: { description: 'Status', content: { 'application/json': { schema: StatusSchema } } },
+          200: {
+            description: cachedBodyDescription('Status'),
+            content: { 'application/json': { schema: StatusSchema } },
+          },
+          304: notModifiedResponse,
           ...protectedResponses,
         },
       }),
-      (c) => c.json({ ...status(), instance, version }, 200),
+      (c) => sendEncodedBody(c, statusBody(status())),
     )
     .openapi(
       createRoute({
