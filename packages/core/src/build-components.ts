@@ -5,7 +5,7 @@ import type { Monitor } from '@bi-perf/monitor'
 import type { LoadProbe, TaskQueue } from '@bi-perf/tasks'
 import type { Cluster, Redis } from 'ioredis'
 import type { BiPerfConfig } from './config-schema.js'
-import { cachePrefix, taskPrefix } from './redis-prefixes.js'
+import { cachePrefix, taskPrefix, usesRedis } from './redis-config.js'
 import type { TuningValues } from './types.js'
 
 /** The subsystems an optimizer runs; a disabled one is absent. */
@@ -32,9 +32,7 @@ export async function buildComponents(
   tuning: TuningValues,
 ): Promise<Components> {
   const components: Components = {}
-  // The same test as createRedisClient's, made before loading ioredis at all.
-  const usesRedis = config.redis.url !== undefined || (config.redis.clusterNodes ?? []).length > 0
-  const redisModule = usesRedis ? await import('./redis-client.js') : undefined
+  const redisModule = usesRedis(config.redis) ? await import('./redis-client.js') : undefined
   const redis = redisModule?.createRedisClient(config.redis)
   if (redis) components.redis = redis
   // The packages duplicate a client they are given; a URL is simpler for them and for BullMQ.

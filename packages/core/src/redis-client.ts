@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis'
 import type { BiPerfConfig } from './config-schema.js'
+import { isClustered } from './redis-config.js'
 
 /**
  * The optimizer's own Redis client, or `undefined` without Redis. The packages open their own
@@ -23,8 +24,8 @@ function connect(config: BiPerfConfig['redis']): Redis | Cluster | undefined {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
   }
-  if (config.clusterNodes && config.clusterNodes.length > 0) {
-    const nodes = config.clusterNodes.map((node) => {
+  if (isClustered(config)) {
+    const nodes = (config.clusterNodes ?? []).map((node) => {
       const separator = node.lastIndexOf(':')
       return { host: node.slice(0, separator), port: Number(node.slice(separator + 1)) }
     })

@@ -124,19 +124,38 @@ export class TaskQueueClosedError extends TaskError {
 }
 
 /**
+ * A call that Redis did not answer in time: what it was, the tasks it concerned and when a retry
+ * may succeed. The two subclasses say whether anything reached Redis.
+ */
+abstract class QueueCallError extends TaskError {
+  /** The call: `enqueue`, `status`, `failed`, `retryFailed`… */
+  readonly operation: string
+  /** Ids of the tasks the call concerned, in the order given; empty for reads. */
+  readonly taskIds: readonly string[]
+  /** A hint: when a retry may succeed (the breaker's next probe, or Redis's reconnect). */
+  readonly retryAfterMs: number
+
+  constructor(
+    code: string,
+    message: string,
+    call: { operation: string; taskIds: readonly string[]; retryAfterMs: number },
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options)
+    this.operation = call.operation
+    this.taskIds = call.taskIds
+    this.retryAfterMs = call.retryAfterMs
+  }
+}
+
+/**
  * The queue's Redis cannot be used now (disconnected, not answering, or the circuit breaker is
  * open after recent failures), and the call was refused before anything reached Redis. For an
  * enqueue this is definite: the task is not in the queue and never will be from this call, so
  * retrying (with the same id or a new one) cannot run it twice.
  */
-export class TasksUnavailableError extends TaskError {
+export class TasksUnavailableError extends QueueCallError {
   override name = 'TasksUnavailableError'
-  /** What was refused: `enqueue`, `status`, `failed`, `retryFailed`… */
-  readonly operation: string
-  /** Ids of the tasks that were not enqueued; empty for other operations. */
-  readonly taskIds: readonly string[]
-  /** A hint: when a retry may succeed (the breaker's next probe, or Redis's reconnect). */
-  readonly retryAfterMs: number
 
   constructor(
     operation: string,
@@ -148,11 +167,9 @@ export class TasksUnavailableError extends TaskError {
     super(
       'E_TASKS_UNAVAILABLE',
       `Cannot ${operation}: ${reason}. ${taskIds.length > 0 ? `Nothing was sent: ${describeIds(taskIds)} will not run from this call. ` : ''}Retry in ${retryAfterMs} ms or later`,
+      { operation, taskIds, retryAfterMs },
       options,
     )
-    this.operation = operation
-    this.taskIds = taskIds
-    this.retryAfterMs = retryAfterMs
   }
 }
 
@@ -161,14 +178,8 @@ export class TasksUnavailableError extends TaskError {
  * after the write): the tasks may or may not be in the queue. Retry with the same ids
  * (`options.id`): a task already in the queue is not added again, so it runs once either way.
  */
-export class EnqueueUncertainError extends TaskError {
+export class EnqueueUncertainError extends QueueCallError {
   override name = 'EnqueueUncertainError'
-  /** What was sent: `enqueue` or `retryFailed`. */
-  readonly operation: string
-  /** Ids to retry with, in the order given. */
-  readonly taskIds: readonly string[]
-  /** A hint: when a retry may succeed. */
-  readonly retryAfterMs: number
 
   constructor(
     operation: string,
@@ -180,11 +191,9 @@ export class EnqueueUncertainError extends TaskError {
     super(
       'E_TASKS_ENQUEUE_UNCERTAIN',
       `The ${operation} may or may not have reached Redis (${reason}). ${taskIds.length > 0 ? `Retry with the same ids (${describeIds(taskIds)}): a task already queued is not added twice` : 'Calling it again is safe'}; retry in ${retryAfterMs} ms or later`,
+      { operation, taskIds, retryAfterMs },
       options,
     )
-    this.operation = operation
-    this.taskIds = taskIds
-    this.retryAfterMs = retryAfterMs
   }
 }
 
