@@ -1,6 +1,7 @@
 import { createHistogram } from 'node:perf_hooks'
 import calculateSlot from 'cluster-key-slot'
 import { CircuitBreaker } from '@bi-perf/internal'
+import { slotOwners } from './cluster-masters.js'
 import { isCluster, type RedisClient } from './redis-connection.js'
 import { WRITTEN_AT_FLAG, WRITTEN_AT_OFFSET } from './stored-entry.js'
 import type { BreakerState, LatencySummary } from './types.js'
@@ -276,7 +277,7 @@ export class RedisTier {
   ): Promise<Maybe<number>> {
     const removed = await this.#run(async () => {
       // Read inside the run: before start-up is over a cluster client knows no masters yet.
-      const nodes = isCluster(this.client) ? this.client.nodes('master') : [this.client]
+      const nodes = isCluster(this.client) ? slotOwners(this.client) : [this.client]
       const counts = await Promise.all(
         nodes.map(async (node) => {
           let cursor = '0'

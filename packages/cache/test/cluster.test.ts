@@ -1,4 +1,5 @@
-import { Cluster } from 'ioredis'
+import calculateSlot from 'cluster-key-slot'
+import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache, type Cache } from '../src/index.js'
 import { OwnedCluster, subscriptionLive, uniquePrefix, waitFor } from './helpers.js'
@@ -78,4 +79,47 @@ describe('cache on a Redis Cluster', () => {
       what: 'eviction across the cluster',
     })
   })
+  // Runs last: it kills a master. ioredis drops an ended node from its pool until the next slot
+  // refresh (an hour here), so a clear right after the master is back must not scan only the
+  // two pooled masters and report success.
+  it('clears the keys of a master that came back before the client pooled it again', async () => {
+    const refreshLate = new Cluster(owned.nodes, { slotsRefreshInterval: 3_600_000 })
+    const cache = createCache({ redis: refreshLate, prefix, commandTimeout: '2s' })
+    caches.push(cache)
+    await waitFor(() => cache.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
+    const keys = Array.from({ length: 60 }, (_, i) => `outage:${i}`)
+    await cache.mset(keys.map((key) => ({ key, value: key })))
+
+    const owner = refreshLate.slots[calculateSlot(`${prefix}:outage:0`)]![0]!
+    const port = Number(owner.split(':')[1])
+    await owned.kill(port)
+    // The cache works on its own duplicate of the client, whose connection to the killed master
+    // ends (and leaves the pool) as soon as the socket closes.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await owned.restart(port)
+    await owned.healthy()
+
+    await cache.clear('outage:*')
+    const masters = owned.nodes.map(({ port }) => new Redis(port, '127.0.0.1'))
+    try {
+      const left = async () => {
+        const counts = await Promise.all(
+          masters.map(async (node) => {
+            const [, found] = await node.scan('0', 'MATCH', `${prefix}:outage:*`, 'COUNT', 10_000)
+            return found.length
+          }),
+        )
+        return counts.reduce((a, b) => a + b, 0)
+      }
+      await waitFor(async () => (await left()) === 0, {
+        what: 'the restarted master to lose its keys too',
+        timeoutMs: 15_000,
+      })
+      expect(await left()).toBe(0)
+      expect(await cache.mget(keys)).toEqual(keys.map(() => undefined))
+    } finally {
+      masters.forEach((node) => node.disconnect())
+      refreshLate.disconnect()
+    }
+  }, 60_000)
 })
