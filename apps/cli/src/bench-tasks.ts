@@ -110,6 +110,8 @@ export const tasksSuite: SuiteDefinition = {
         higherIsBetter: true,
       })
     } finally {
+      // The queue first: closing flushes its last counts into Redis, which must go too.
+      await tasks.close({ timeout: 5000 }).catch(() => {})
       if (redis)
         await removeQueueKeys(optimizer, context.config.redis.prefix, queue).catch(() => {})
       await optimizer.stop({ timeout: 5000 })

@@ -8,6 +8,7 @@ import { machine } from '@bi-perf/bench'
 import { l1GetBench } from './l1-get.js'
 import { l1MemoryBench } from './l1-memory.js'
 import { l2GetBench } from './l2-get.js'
+import { mixedBench } from './mixed.js'
 import { stalenessBench } from './staleness.js'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -17,6 +18,7 @@ console.log(`@bi-perf/cache benchmarks — ${new Date().toISOString()} — ${mac
 const sections = [
   await l1GetBench(),
   await l2GetBench(redisUrl, prefix),
+  await mixedBench(redisUrl, prefix),
   await clusterBench(redisUrl, prefix),
   await compressionBench(redisUrl, prefix),
   await stalenessBench(redisUrl, prefix),

@@ -54,8 +54,9 @@ export interface WritePolicy {
  *   may not have landed (skipped, failed or timed out) and every message that could not be
  *   published is journaled; while it is not empty no value is read from Redis. Replay removes
  *   only entries written at or before the journaled time, so a later write is never undone.
- * - In-process fills: a value read from Redis is kept only if no invalidation arrived while it
- *   was read and the tier holds nothing newer for the key (the {@link #epoch} check).
+ * - In-process fills: a value read from Redis is kept only if no invalidation arrived or ran
+ *   (this instance's own delete, clear or tag invalidation, from its start until Redis took it)
+ *   while it was read, and the tier holds nothing newer for the key (the {@link #epoch} check).
  * - Resync: when the subscription comes back, messages may have been lost; the in-process tier is
  *   dropped then, or after this instance's own replay when the journal is not empty.
  */
@@ -91,6 +92,8 @@ export class CacheEngine {
    * not change while it was in flight: otherwise the value may be one just invalidated.
    */
   #epoch = 0
+  /** This instance's deletes, clears and tag invalidations still running. */
+  #invalidating = 0
   /** Start-up is over: commands no longer wait for the first connection. */
   #started = false
   #closed = false
@@ -106,7 +109,7 @@ export class CacheEngine {
     }
     const source = options.redis
     const settings = { commandTimeout: options.commandTimeout }
-    const client = openConnection(source, settings)
+    const client = openConnection(source, { ...settings, directReads: options.coalesce !== false })
     if (options.coherence) {
       this.#bus = new InvalidationBus({
         channel: `${options.prefix}|bus`,
@@ -123,6 +126,7 @@ export class CacheEngine {
       breakerThreshold: options.breaker.threshold,
       halfOpenAfter: options.breaker.halfOpenAfter,
       opening: opened,
+      coalesce: options.coalesce,
     })
     this.#redis = redis
     this.#readiness = opened.then(() => (client.status === 'ready' ? 'connected' : 'fallback'))
@@ -253,47 +257,67 @@ export class CacheEngine {
 
   async delete(key: string): Promise<boolean> {
     this.#assertOpen()
-    this.#epoch++
-    const removedLocally = this.#memory.delete(key)
-    if (!this.#redis) return removedLocally
-    const at = stamp()
-    const removed = await this.#redis.unlink([this.#redisKey(key)])
-    if (removed === UNAVAILABLE) {
-      this.#defer({ kind: 'keys', keys: [key] }, at)
-      return removedLocally
-    }
-    this.#bus?.evictKeys([key])
-    return removed > 0 || removedLocally
+    return this.#invalidation(async () => {
+      const removedLocally = this.#memory.delete(key)
+      if (!this.#redis) return removedLocally
+      const at = stamp()
+      const removed = await this.#redis.unlink([this.#redisKey(key)])
+      if (removed === UNAVAILABLE) {
+        this.#defer({ kind: 'keys', keys: [key] }, at)
+        return removedLocally
+      }
+      this.#bus?.evictKeys([key])
+      return removed > 0 || removedLocally
+    })
   }
 
   /** Removes every internal key matching the glob pattern, in both tiers and every instance. */
   async clear(pattern: string): Promise<number> {
     this.#assertOpen()
-    this.#epoch++
-    const removedLocally = this.#memory.deleteMatching(pattern)
-    if (!this.#redis) return removedLocally
-    const at = stamp()
-    const removed = await this.#redis.unlinkMatching(escapeGlob(this.#keyPrefix) + pattern)
-    if (removed === UNAVAILABLE) {
-      this.#defer({ kind: 'pattern', pattern }, at)
-      return removedLocally
-    }
-    await this.#bus?.evictPattern(pattern)
-    return Math.max(removed, removedLocally)
+    return this.#invalidation(async () => {
+      const removedLocally = this.#memory.deleteMatching(pattern)
+      if (!this.#redis) return removedLocally
+      const at = stamp()
+      const removed = await this.#redis.unlinkMatching(escapeGlob(this.#keyPrefix) + pattern)
+      if (removed === UNAVAILABLE) {
+        this.#defer({ kind: 'pattern', pattern }, at)
+        return removedLocally
+      }
+      await this.#bus?.evictPattern(pattern)
+      return Math.max(removed, removedLocally)
+    })
   }
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     this.#assertOpen()
+    return this.#invalidation(async () => {
+      const removedLocally = this.#memory.deleteTagged(tags)
+      if (!this.#redis) return removedLocally
+      const at = stamp()
+      const outcome = await this.#tagInvalidation(this.#redis, tags)
+      if (outcome === UNAVAILABLE) {
+        this.#defer({ kind: 'tags', tags: [...tags] }, at)
+        return removedLocally
+      }
+      return Math.max(outcome, removedLocally)
+    })
+  }
+
+  /**
+   * Runs one of this instance's invalidations. A read from Redis that overlaps it in any way
+   * (started before and ended during or after, or started while it ran) may carry a value it
+   * removes: such a read is served but not kept in-process. The epoch moves at both ends, and
+   * {@link #keep} also checks the count of invalidations still running.
+   */
+  async #invalidation<T>(run: () => Promise<T>): Promise<T> {
     this.#epoch++
-    const removedLocally = this.#memory.deleteTagged(tags)
-    if (!this.#redis) return removedLocally
-    const at = stamp()
-    const outcome = await this.#tagInvalidation(this.#redis, tags)
-    if (outcome === UNAVAILABLE) {
-      this.#defer({ kind: 'tags', tags: [...tags] }, at)
-      return removedLocally
+    this.#invalidating++
+    try {
+      return await run()
+    } finally {
+      this.#invalidating--
+      this.#epoch++
     }
-    return Math.max(outcome, removedLocally)
   }
 
   stats(): CacheStats {
@@ -509,9 +533,9 @@ export class CacheEngine {
   }
 
   #keep(key: string, entry: DecodedEntry, epoch: number): MemoryEntry {
-    const local = epoch === this.#epoch ? this.#memory.peek(key) : undefined
-    const transient =
-      epoch !== this.#epoch || (local !== undefined && local.writtenAt > entry.writtenAt)
+    const moved = epoch !== this.#epoch || this.#invalidating > 0
+    const local = moved ? undefined : this.#memory.peek(key)
+    const transient = moved || (local !== undefined && local.writtenAt > entry.writtenAt)
     return this.#memory.store(key, entry.payload, undefined, entry, undefined, transient)
   }
 

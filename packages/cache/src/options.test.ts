@@ -39,9 +39,22 @@ describe('options', () => {
     [{ compression: { codec: 'zstd' as never } }, /compression\.codec.*lz4, gzip, none/],
     [{ ttlJitter: 1.5 }, /ttlJitter/],
     [{ prefix: '' }, /prefix/],
+    [{ coalesce: { window: '2ms' } }, /coalesce\.window .*at most 1ms/],
+    [{ coalesce: { maxBatch: 0 } }, /coalesce\.maxBatch .*positive integer/],
+    [{ coalesce: { maxBatch: 20_000 } }, /coalesce\.maxBatch .*from 1 to 10000/],
+    [{ coalesce: 'yes' as never }, /coalesce .*false or an object/],
   ])('rejects %j with an InvalidOptionError naming the option', (options, rule) => {
     expect(() => createCache(options)).toThrow(InvalidOptionError)
     expect(() => createCache(options)).toThrow(rule)
+  })
+
+  it('coalesces reads within the tick, 256 keys a batch, by default', () => {
+    expect(resolveOptions().coalesce).toEqual({ window: 0, maxBatch: 256 })
+    expect(resolveOptions({ coalesce: { window: '1ms', maxBatch: 64 } }).coalesce).toEqual({
+      window: 1,
+      maxBatch: 64,
+    })
+    expect(resolveOptions({ coalesce: false }).coalesce).toBe(false)
   })
 
   it('rejects bad durations with the option path', () => {

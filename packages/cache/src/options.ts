@@ -1,5 +1,6 @@
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
+import type { CoalesceSettings } from './read-coalescer.js'
 import type { RedisClient } from './redis-connection.js'
 import type { CacheOptions, CompressionCodec, ValueMode } from './types.js'
 
@@ -20,7 +21,14 @@ export const DEFAULTS = {
   halfOpenAfter: '1s',
   maxKeyLength: 1024,
   maxPendingInvalidations: 10_000,
+  coalesceWindow: 0,
+  coalesceMaxBatch: 256,
 } as const
+
+/** Longest `coalesce.window`: a read should not wait longer than a round trip to batch. */
+export const MAX_COALESCE_WINDOW_MS = 1
+/** Largest `coalesce.maxBatch`: bigger `MGET`s hold Redis (single-threaded) for too long. */
+export const MAX_COALESCE_BATCH = 10_000
 
 /** Per-namespace defaults after parsing. */
 export interface NamespaceDefaults {
@@ -52,6 +60,8 @@ export interface ResolvedOptions {
   coherence: boolean
   maxKeyLength: number
   maxPendingInvalidations: number
+  /** Read coalescing, or `false` when every read is its own `GET`. */
+  coalesce: CoalesceSettings | false
 }
 
 /** The codecs `compression.codec` accepts. */
@@ -146,7 +156,38 @@ export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
       'maxPendingInvalidations',
       options.maxPendingInvalidations ?? DEFAULTS.maxPendingInvalidations,
     ),
+    coalesce: resolveCoalesce(options.coalesce),
   }
+}
+
+function resolveCoalesce(coalesce: CacheOptions['coalesce']): CoalesceSettings | false {
+  if (coalesce === false) return false
+  if (coalesce !== undefined && (typeof coalesce !== 'object' || coalesce === null)) {
+    throw new InvalidOptionError(
+      'coalesce',
+      coalesce,
+      'must be false or an object { window, maxBatch }',
+    )
+  }
+  const window = parseDuration('coalesce.window', coalesce?.window ?? DEFAULTS.coalesceWindow, {
+    allowZero: true,
+  })
+  if (window > MAX_COALESCE_WINDOW_MS) {
+    throw new InvalidOptionError(
+      'coalesce.window',
+      coalesce?.window,
+      `must be at most ${MAX_COALESCE_WINDOW_MS}ms (0 batches the reads of one tick)`,
+    )
+  }
+  const maxBatch = count('coalesce.maxBatch', coalesce?.maxBatch ?? DEFAULTS.coalesceMaxBatch)
+  if (maxBatch > MAX_COALESCE_BATCH) {
+    throw new InvalidOptionError(
+      'coalesce.maxBatch',
+      maxBatch,
+      `must be an integer from 1 to ${MAX_COALESCE_BATCH}`,
+    )
+  }
+  return { window, maxBatch }
 }
 
 /** A safe integer, positive (or non-negative with `allowZero`), or an `InvalidOptionError`. */

@@ -2,6 +2,7 @@ import { createHistogram } from 'node:perf_hooks'
 import calculateSlot from 'cluster-key-slot'
 import { CircuitBreaker } from '@bi-perf/internal'
 import { slotOwners } from './cluster-masters.js'
+import { ReadCoalescer, type CoalesceSettings } from './read-coalescer.js'
 import { isCluster, type RedisClient } from './redis-connection.js'
 import { WRITTEN_AT_FLAG, WRITTEN_AT_OFFSET } from './stored-entry.js'
 import type { BreakerState, LatencySummary } from './types.js'
@@ -22,6 +23,8 @@ export interface RedisTierOptions {
    * commands wait for it instead of skipping Redis, so nothing written at boot is lost.
    */
   opening?: Promise<unknown>
+  /** Group single-key reads into batches; `false` sends one `GET` per read. */
+  coalesce?: CoalesceSettings | false
 }
 
 /**
@@ -58,6 +61,8 @@ export class RedisTier {
   }
   readonly #breaker: CircuitBreaker
   readonly #latency = createHistogram()
+  readonly #reads: ReadCoalescer<Maybe<Buffer | null>> | undefined
+  readonly #cluster: boolean
   #opening: Promise<unknown> | undefined
 
   constructor(
@@ -65,6 +70,15 @@ export class RedisTier {
     options: RedisTierOptions,
   ) {
     this.#breaker = new CircuitBreaker(options.breakerThreshold, options.halfOpenAfter)
+    this.#cluster = isCluster(client)
+    if (options.coalesce) {
+      this.#reads = new ReadCoalescer(
+        (keys) => this.#readBatch(keys),
+        (key) => this.#getOne(key),
+        UNAVAILABLE,
+        options.coalesce,
+      )
+    }
     client.defineCommand('biPerfUnlinkIfOlder', { lua: UNLINK_IF_OLDER, numberOfKeys: 1 })
     if (options.opening) {
       this.#opening = options.opening.then(() => {
@@ -80,20 +94,76 @@ export class RedisTier {
     this.#breaker.onClose(listener)
   }
 
-  /** The hot path of every L2 read: one promise, no wrapping async frames. */
+  /**
+   * The hot path of every L2 read. With coalescing on, reads issued together go out as one
+   * `MGET` (one per hash slot on a cluster); each caller still gets its own result.
+   */
   get(key: string): Promise<Maybe<Buffer | null>> {
-    if (this.#opening !== undefined) return this.#opening.then(() => this.get(key))
+    return this.#reads ? this.#reads.get(key) : this.#getOne(key)
+  }
+
+  /** One `GET`: one promise, no wrapping async frames. */
+  #getOne(key: string): Promise<Maybe<Buffer | null>> {
+    if (this.#opening !== undefined) return this.#opening.then(() => this.#getOne(key))
     if (!this.#admit()) return SKIPPED
     const started = performance.now()
     return this.client.getBuffer(key).then(
       (data) => {
         this.#succeeded(started)
-        if (data) this.counters.hits++
-        else this.counters.misses++
+        this.#count(data)
         return data
       },
       (error: unknown) => this.#failed(error),
     )
+  }
+
+  /**
+   * Reads a coalesced batch of several keys (a batch of one is a plain `GET`): one `MGET`, or one
+   * per hash slot on a cluster. Each command passes the breaker and is timed on its own, so on a
+   * cluster a dead master fails only the keys of its slots.
+   */
+  #readBatch(keys: string[]): Promise<Maybe<Buffer | null>[]> {
+    if (!this.#cluster) return this.#mgetOne(keys)
+    const groups = groupBySlot(keys)
+    if (groups.length === 1) return this.#mgetOne(keys)
+    const results = new Array<Maybe<Buffer | null>>(keys.length)
+    return Promise.all(
+      groups.map(async (indexes) => {
+        const values: Maybe<Buffer | null>[] =
+          indexes.length === 1
+            ? [await this.#getOne(keys[indexes[0]!]!)]
+            : await this.#mgetOne(indexes.map((index) => keys[index]!))
+        for (let position = 0; position < indexes.length; position++) {
+          results[indexes[position]!] = values[position] as Maybe<Buffer | null>
+        }
+      }),
+    ).then(() => results)
+  }
+
+  /** One `MGET` of keys that share a node (and slot); every key gets UNAVAILABLE if it fails. */
+  #mgetOne(keys: string[]): Promise<Maybe<Buffer | null>[]> {
+    if (this.#opening !== undefined) return this.#opening.then(() => this.#mgetOne(keys))
+    if (!this.#admit()) {
+      this.counters.skipped += keys.length - 1
+      return Promise.resolve(keys.map((): Maybe<Buffer | null> => UNAVAILABLE))
+    }
+    const started = performance.now()
+    return this.client.mgetBuffer(keys).then(
+      (values): Maybe<Buffer | null>[] => {
+        this.#succeeded(started)
+        for (const data of values) this.#count(data)
+        return values
+      },
+      (error: unknown) => {
+        const failed: typeof UNAVAILABLE = this.#failed(error)
+        return keys.map((): Maybe<Buffer | null> => failed)
+      },
+    )
+  }
+
+  #count(data: Buffer | null) {
+    if (data) this.counters.hits++
+    else this.counters.misses++
   }
 
   /** One `MGET` per hash slot on a cluster, one in all on a single node. */
@@ -218,6 +288,8 @@ export class RedisTier {
   }
 
   async close() {
+    // Queued reads go out now, so no caller waits on a connection that is about to close.
+    this.#reads?.flush()
     // QUIT on a client that is not connected would wait for a reconnect that may never come.
     if (this.client.status !== 'ready') {
       this.client.disconnect()

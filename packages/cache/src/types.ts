@@ -122,6 +122,29 @@ export interface CacheOptions {
    * @default 10_000
    */
   maxPendingInvalidations?: number
+  /**
+   * Read coalescing: `get`s (and `getOrSet` misses) that miss the in-process tier and are issued
+   * within one tick, or within `window`, go to Redis as one `MGET` (one per hash slot on a
+   * Cluster); a batch of one is a plain `GET`. Each caller still gets its own value, and a
+   * corrupt entry is a miss for its key only. A batch is one command for the circuit breaker and
+   * the command timeout, so a read waits at most `window` plus `commandTimeout`. `false` sends
+   * one `GET` per read.
+   * @default { window: 0, maxBatch: 256 }
+   */
+  coalesce?:
+    | false
+    | {
+        /**
+         * How long a batch stays open, at most 1 ms; 0 closes it at the end of the current tick.
+         * @default 0
+         */
+        window?: Duration
+        /**
+         * A batch holding this many keys goes out at once (1 to 10,000).
+         * @default 256
+         */
+        maxBatch?: number
+      }
 }
 
 /**

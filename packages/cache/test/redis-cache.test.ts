@@ -42,7 +42,13 @@ describe('two-tier cache on Redis', () => {
       blob: Buffer.from('raw'),
       nothing: null,
     }
+    await reader.ready()
     await writer.set('shapes', value)
+    // The write's eviction message reaching the reader mid-read would (rightly) keep the value
+    // out of its in-process tier: wait for it first.
+    await waitFor(() => reader.stats().l2!.invalidationsReceived >= 1, {
+      what: 'the eviction message',
+    })
     const fromL1 = await writer.get('shapes')
     const fromL2 = await reader.get('shapes')
     expect(fromL2).toEqual(value)

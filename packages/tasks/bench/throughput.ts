@@ -16,12 +16,17 @@ export interface DrainResult {
   drainMs: number
 }
 
-async function rawBullmq(redisUrl: string, prefix: string, priority?: number): Promise<number> {
+export async function rawBullmq(
+  redisUrl: string,
+  prefix: string,
+  priority?: number,
+  count = TASKS,
+): Promise<number> {
   const name = `raw-${randomUUID().slice(0, 8)}`
   const producer = new Redis(redisUrl, { maxRetriesPerRequest: null })
   const queue = new Queue(name, { connection: producer, prefix })
   await queue.addBulk(
-    Array.from({ length: TASKS }, (_, n) => ({
+    Array.from({ length: count }, (_, n) => ({
       name: 'noop',
       data: { n },
       opts: {
@@ -42,7 +47,7 @@ async function rawBullmq(redisUrl: string, prefix: string, priority?: number): P
       concurrency: CONCURRENCY,
     })
     worker.on('completed', () => {
-      if (++done === TASKS) void worker.close().then(() => resolve())
+      if (++done === count) void worker.close().then(() => resolve())
     })
   })
   await finished
@@ -53,7 +58,11 @@ async function rawBullmq(redisUrl: string, prefix: string, priority?: number): P
   return elapsed
 }
 
-async function ours(redisUrl: string | undefined, prefix: string): Promise<number> {
+export async function ours(
+  redisUrl: string | undefined,
+  prefix: string,
+  count = TASKS,
+): Promise<number> {
   const name = `ours-${randomUUID().slice(0, 8)}`
   const tasks = createTaskQueue({
     name,
@@ -64,22 +73,22 @@ async function ours(redisUrl: string | undefined, prefix: string): Promise<numbe
   let resolve!: () => void
   const finished = new Promise<void>((settle) => (resolve = settle))
   tasks.on('completed', () => {
-    if (++done === TASKS) resolve()
+    if (++done === count) resolve()
   })
   // Enqueue through a producer-only queue, so the worker starts only when the clock does.
   const producer = redisUrl
-    ? createTaskQueue({ name, redis: redisUrl, prefix, worker: false })
+    ? createTaskQueue({ name, redis: redisUrl, prefix, worker: false, commandTimeout: '60s' })
     : undefined
   if (producer) {
     await producer.enqueueMany(
-      Array.from({ length: TASKS }, (_, n) => ({ name: 'noop', data: { n } })),
+      Array.from({ length: count }, (_, n) => ({ name: 'noop', data: { n } })),
     )
   }
   const started = performance.now()
   tasks.define('noop', () => undefined)
   if (!producer) {
     await tasks.enqueueMany(
-      Array.from({ length: TASKS }, (_, n) => ({ name: 'noop', data: { n } })),
+      Array.from({ length: count }, (_, n) => ({ name: 'noop', data: { n } })),
     )
   }
   await finished
@@ -100,8 +109,9 @@ export async function throughputBench(redisUrl: string, prefix: string): Promise
   const contenders: [string, () => Promise<number>][] = [
     ['raw BullMQ Worker', () => rawBullmq(redisUrl, prefix)],
     // Our default priority `normal` is BullMQ priority 2: jobs go through BullMQ's prioritized
-    // set, which costs Redis four more commands per job than the plain wait list. This row is
-    // raw BullMQ paying the same.
+    // set, which costs Redis two more commands per job than the plain wait list (an INCR of
+    // the priority counter, a ZADD and ZPOPMIN instead of the list moves). This row is raw
+    // BullMQ paying the same; `normal` cannot use the wait list (see docs/benchmarks.md).
     ['raw BullMQ Worker, priority 2', () => rawBullmq(redisUrl, prefix, 2)],
     ['@bi-perf/tasks (BullMQ)', () => ours(redisUrl, prefix)],
     ['@bi-perf/tasks (in-process)', () => ours(undefined, prefix)],
@@ -111,21 +121,29 @@ export async function throughputBench(redisUrl: string, prefix: string): Promise
     const order = round % 2 === 0 ? contenders : [...contenders].reverse()
     for (const [name, run] of order) samples.get(name)!.push(await run())
   }
+  const rawPriority = 'raw BullMQ Worker, priority 2'
+  // Ours against raw BullMQ at the same priority, round by round (same round, adjacent runs).
+  const perRound = samples
+    .get('@bi-perf/tasks (BullMQ)')!
+    .map((ms, round) => ratio(samples.get(rawPriority)![round]!, ms))
   const results: DrainResult[] = contenders.map(([name]) => {
-    const sorted = samples.get(name)!.sort((a, b) => a - b)
+    const sorted = [...samples.get(name)!].sort((a, b) => a - b)
     const drainMs = sorted[Math.floor(sorted.length / 2)]!
     return { name, drainMs, tasksPerSec: (TASKS / drainMs) * 1000 }
   })
   const raw = results[0]!.tasksPerSec
+  const samePriority = results[1]!.tasksPerSec
   const lines = [
-    `### ${TASKS.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY} (median of 5 rounds)`,
+    `### ${TASKS.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY} (median of 5 alternating rounds)`,
     '',
-    '| contender | tasks/s | drain ms | × raw BullMQ |',
-    '|---|---|---|---|',
+    '| contender | tasks/s | drain ms | × raw BullMQ | × raw BullMQ, priority 2 |',
+    '|---|---|---|---|---|',
     ...results.map(
       (result) =>
-        `| ${result.name} | ${formatOps(result.tasksPerSec)} | ${result.drainMs.toFixed(0)} | ${ratio(result.tasksPerSec, raw)} |`,
+        `| ${result.name} | ${formatOps(result.tasksPerSec)} | ${result.drainMs.toFixed(0)} | ${ratio(result.tasksPerSec, raw)} | ${ratio(result.tasksPerSec, samePriority)} |`,
     ),
+    '',
+    `Ours on BullMQ ÷ raw BullMQ at priority 2, per round: ${perRound.join(', ')}.`,
     '',
   ]
   const text = lines.join('\n')

@@ -1,4 +1,3 @@
-import type { ResolvedBackoff } from './options.js'
 import type { CloseResult, FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import type { PreparedTask } from './validate.js'
 
@@ -23,7 +22,8 @@ export interface Attempt {
 
 /** What a backend calls back into. */
 export interface WorkerHooks {
-  run(attempt: Attempt): Promise<unknown>
+  /** The handler's result: a plain value when it returned one, or a promise. Throws when it threw. */
+  run(attempt: Attempt): unknown
   settled(event: {
     id: string
     name: string
@@ -43,11 +43,11 @@ export interface WorkerHooks {
  */
 export interface Backend {
   readonly kind: 'bullmq' | 'memory'
-  /** Adds the tasks under their ids (an id already present is left alone); resolves with the ids. */
-  add(
-    tasks: PreparedTask[],
-    retry: { attempts: number; backoff: ResolvedBackoff },
-  ): Promise<string[]>
+  /**
+   * Adds the tasks under their ids (an id already present is left alone), with the queue's
+   * attempts and backoff; resolves with the ids.
+   */
+  add(tasks: PreparedTask[]): Promise<string[]>
   startWorker(hooks: WorkerHooks, concurrency: number): void
   setConcurrency(concurrency: number): void
   /** What `status()` reads from the store. */

@@ -2,7 +2,10 @@ import { Queue, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq'
 import { Redis, type Cluster } from 'ioredis'
 import type { Attempt, Backend, WorkerHooks } from './backend.js'
 import { backoffDelay, decodeBackoff, encodeBackoff } from './backoff.js'
-import type { ResolvedBackoff, ResolvedOptions } from './options.js'
+import { CompletionCounter } from './completion-counter.js'
+import { asError, isThenable } from './thenable.js'
+import { EnqueueBatcher } from './enqueue-batcher.js'
+import type { ResolvedOptions } from './options.js'
 import { RedisGuard } from './redis-guard.js'
 import type { FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import { PRIORITY_LEVELS, type PreparedTask } from './validate.js'
@@ -50,9 +53,20 @@ export class BullMqBackend implements Backend {
   readonly #guard: RedisGuard
   readonly #owned: Client[] = []
   readonly #options: ResolvedOptions
+  readonly #batcher: EnqueueBatcher
+  readonly #completions: CompletionCounter
+  /** What every job of this queue carries; a job adds its id, priority and delay. */
+  readonly #jobDefaults: JobsOptions
 
   constructor(options: ResolvedOptions) {
     this.#options = options
+    this.#jobDefaults = {
+      attempts: options.attempts,
+      backoff: { type: encodeBackoff(options.backoff), delay: options.backoff.delay },
+      removeOnComplete: { count: options.keepCompleted },
+      removeOnFail: false,
+    }
+    this.#batcher = new EnqueueBatcher(this.#send, options.commandTimeout)
     this.#producer = this.#connectProducer()
     this.#guard = new RedisGuard(this.#producer, {
       commandTimeout: options.commandTimeout,
@@ -60,6 +74,10 @@ export class BullMqBackend implements Backend {
       halfOpenAfter: options.breaker.halfOpenAfter,
     })
     this.#queue = this.#openQueue()
+    this.#completions = new CompletionCounter(
+      this.#producer,
+      `${options.prefix}:${options.name}:bi-perf-completed`,
+    )
   }
 
   /** The producer's BullMQ queue. */
@@ -151,17 +169,16 @@ export class BullMqBackend implements Backend {
     return client
   }
 
-  add(tasks: PreparedTask[], retry: { attempts: number; backoff: ResolvedBackoff }) {
-    const backoff = { type: encodeBackoff(retry.backoff), delay: retry.backoff.delay }
+  add(tasks: PreparedTask[]): Promise<string[]> {
+    return this.#batcher.add(tasks)
+  }
+
+  /** One store call for the tasks of one batch: `add` for one task, `addBulk` for more. */
+  #send = (tasks: PreparedTask[], deadline: number): Promise<string[]> => {
+    const defaults = this.#jobDefaults
     const jobs = tasks.map((task) => {
-      const opts: JobsOptions = {
-        attempts: retry.attempts,
-        backoff,
-        removeOnComplete: { count: this.#options.keepCompleted },
-        removeOnFail: false,
-        // The idempotency key: BullMQ adds nothing when a job with this id exists.
-        jobId: task.id,
-      }
+      // The idempotency key: BullMQ adds nothing when a job with this id exists.
+      const opts: JobsOptions = { ...defaults, jobId: task.id }
       const priority = PRIORITY_LEVELS[task.priority]
       if (priority > 0) opts.priority = priority
       if (task.delay > 0) opts.delay = task.delay
@@ -170,42 +187,42 @@ export class BullMqBackend implements Backend {
       return { name: task.name, data: JSON.parse(task.json) as unknown, opts }
     })
     const ids = tasks.map((task) => task.id)
-    return this.#guard.run('write', 'enqueue', ids, this.#started, async () => {
-      const added =
-        jobs.length === 1
-          ? [await this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)]
-          : await this.#queue.addBulk(jobs)
-      return added.map((job) => job.id!)
-    })
+    return this.#guard.run(
+      'write',
+      'enqueue',
+      ids,
+      this.#started,
+      async () => {
+        const added =
+          jobs.length === 1
+            ? [await this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)]
+            : await this.#queue.addBulk(jobs)
+        return added.map((job) => job.id!)
+      },
+      deadline,
+    )
   }
 
   startWorker(hooks: WorkerHooks, concurrency: number) {
     const options = this.#options
     const worker = new Worker(
       options.name,
-      async (job: Job, token?: string, signal?: AbortSignal) => {
-        let requeued: Error | undefined
-        const attempt: Attempt = {
-          id: job.id!,
-          name: job.name,
-          data: job.data as unknown,
-          attempt: job.attemptsMade + 1,
-          attempts: job.opts.attempts ?? 1,
-          readyAt: readyAt(job),
-          signal,
-          progress: (value) => job.updateProgress(value),
-          requeue: async () => {
-            await job.moveToWait(token)
-            requeued = new WaitingError()
-            return requeued
-          },
-        }
+      // Two parameters, not three: BullMQ creates an AbortController per job only for a
+      // processor that takes its signal, and aborts that signal only from worker.cancelJob(),
+      // which this package never calls. Timeouts and shutdown abort ctx.signal themselves.
+      (job: Job, token?: string) => {
+        const attempt = new BullAttempt(job, token)
+        let result: unknown
         try {
-          return await hooks.run(attempt)
+          result = hooks.run(attempt)
         } catch (error) {
-          if (requeued !== undefined && error === requeued) throw error
-          throw error instanceof Error ? error : new Error(String(error))
+          return Promise.reject(asError(error))
         }
+        // BullMQ awaits what the processor returns: a plain value needs no promise of ours.
+        if (!isThenable(result)) return result as Promise<unknown>
+        return Promise.resolve(result).catch((error: unknown) => {
+          throw error === attempt.requeued ? error : asError(error)
+        })
       },
       {
         connection: this.#connectWorker(),
@@ -215,7 +232,6 @@ export class BullMqBackend implements Backend {
         lockDuration: options.lockDuration,
         stalledInterval: options.stalledInterval,
         maxStalledCount: 2,
-        metrics: { maxDataPoints: 60 * 24 },
         removeOnComplete: { count: options.keepCompleted },
         ...(options.rateLimit
           ? { limiter: { max: options.rateLimit.max, duration: options.rateLimit.per } }
@@ -226,7 +242,9 @@ export class BullMqBackend implements Backend {
         },
       },
     )
+    this.#completions.start()
     worker.on('completed', (job) => {
+      this.#completions.add()
       hooks.settled({
         id: job.id!,
         name: job.name,
@@ -264,9 +282,9 @@ export class BullMqBackend implements Backend {
 
   figures(): Promise<{ counts: TaskCounts; throughputPerMinute: number }> {
     return this.#guard.run('read', 'status', [], this.#started, async () => {
-      const [counts, metrics] = await Promise.all([
+      const [counts, throughputPerMinute] = await Promise.all([
         this.#queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
-        this.#queue.getMetrics('completed', 0, 0),
+        this.#completions.perMinute(),
       ])
       // BullMQ keeps prioritized jobs in their own sorted set, outside `wait`: a backlog read
       // from `wait` alone misses every task enqueued with a priority.
@@ -281,7 +299,7 @@ export class BullMqBackend implements Backend {
           failed: counts.failed ?? 0,
           backlog: waiting + delayed,
         },
-        throughputPerMinute: metrics.data[0] ?? 0,
+        throughputPerMinute,
       }
     })
   }
@@ -338,6 +356,7 @@ export class BullMqBackend implements Backend {
 
   async close(): Promise<void> {
     await this.#worker?.close()
+    await this.#completions.stop()
     await this.#queue.close()
     await Promise.all(
       this.#owned.map(async (client) => {
@@ -353,6 +372,44 @@ export class BullMqBackend implements Backend {
         }
       }),
     )
+  }
+}
+
+/** One attempt of a BullMQ job, as the runner sees it; methods instead of per-job closures. */
+class BullAttempt implements Attempt {
+  readonly id: string
+  readonly name: string
+  readonly data: unknown
+  readonly attempt: number
+  readonly attempts: number
+  /** The error `requeue()` handed out, so it is passed to BullMQ as it is. */
+  requeued: Error | undefined
+
+  readonly signal = undefined
+
+  constructor(
+    readonly job: Job,
+    readonly token: string | undefined,
+  ) {
+    this.id = job.id!
+    this.name = job.name
+    this.data = job.data as unknown
+    this.attempt = job.attemptsMade + 1
+    this.attempts = job.opts.attempts ?? 1
+  }
+
+  get readyAt(): number {
+    return readyAt(this.job)
+  }
+
+  progress(value: number | Record<string, unknown>): Promise<void> {
+    return this.job.updateProgress(value)
+  }
+
+  async requeue(): Promise<Error> {
+    await this.job.moveToWait(this.token)
+    this.requeued = new WaitingError()
+    return this.requeued
   }
 }
 

@@ -134,17 +134,20 @@ abstract class QueueCallError extends TaskError {
   readonly taskIds: readonly string[]
   /** A hint: when a retry may succeed (the breaker's next probe, or Redis's reconnect). */
   readonly retryAfterMs: number
+  /** Why Redis could not be used, without addresses (health endpoints may show it). */
+  readonly reason: string
 
   constructor(
     code: string,
     message: string,
-    call: { operation: string; taskIds: readonly string[]; retryAfterMs: number },
+    call: { operation: string; taskIds: readonly string[]; retryAfterMs: number; reason: string },
     options?: ErrorOptions,
   ) {
     super(code, message, options)
     this.operation = call.operation
     this.taskIds = call.taskIds
     this.retryAfterMs = call.retryAfterMs
+    this.reason = call.reason
   }
 }
 
@@ -167,7 +170,7 @@ export class TasksUnavailableError extends QueueCallError {
     super(
       'E_TASKS_UNAVAILABLE',
       `Cannot ${operation}: ${reason}. ${taskIds.length > 0 ? `Nothing was sent: ${describeIds(taskIds)} will not run from this call. ` : ''}Retry in ${retryAfterMs} ms or later`,
-      { operation, taskIds, retryAfterMs },
+      { operation, taskIds, retryAfterMs, reason },
       options,
     )
   }
@@ -191,7 +194,7 @@ export class EnqueueUncertainError extends QueueCallError {
     super(
       'E_TASKS_ENQUEUE_UNCERTAIN',
       `The ${operation} may or may not have reached Redis (${reason}). ${taskIds.length > 0 ? `Retry with the same ids (${describeIds(taskIds)}): a task already queued is not added twice` : 'Calling it again is safe'}; retry in ${retryAfterMs} ms or later`,
-      { operation, taskIds, retryAfterMs },
+      { operation, taskIds, retryAfterMs, reason },
       options,
     )
   }

@@ -1,6 +1,7 @@
 import type { Attempt, Backend, WorkerHooks } from './backend.js'
 import { backoffDelay } from './backoff.js'
-import type { ResolvedBackoff } from './options.js'
+import { asError, isThenable } from './thenable.js'
+import type { ResolvedBackoff, ResolvedOptions } from './options.js'
 import type { FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
 import { PRIORITY_LEVELS, type PreparedTask } from './validate.js'
 
@@ -16,6 +17,40 @@ interface Entry {
   state: 'waiting' | 'delayed' | 'active' | 'completed' | 'failed'
   reasons: string[]
   failedAt: number
+}
+
+/** Tasks started in one go before the pump yields to the event loop. */
+const YIELD_EVERY = 1024
+
+/** One attempt of an in-process task, as the runner sees it. */
+class MemoryAttempt implements Attempt {
+  readonly id: string
+  readonly name: string
+  readonly data: unknown
+  readonly attempt: number
+  readonly attempts: number
+  readonly readyAt: number
+  readonly signal = undefined
+  /** The error `requeue()` handed out, so the backend can tell a requeue from a failure. */
+  requeued: Error | undefined
+
+  constructor(entry: Entry) {
+    this.id = entry.id
+    this.name = entry.name
+    this.data = JSON.parse(entry.json) as unknown
+    this.attempt = entry.attemptsMade
+    this.attempts = entry.attempts
+    this.readyAt = entry.readyAt
+  }
+
+  progress(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  requeue(): Promise<Error> {
+    this.requeued = new Error(`task ${this.id} was given back to the queue`)
+    return Promise.resolve(this.requeued)
+  }
 }
 
 /** The in-process store is always there. */
@@ -84,16 +119,23 @@ export class MemoryBackend implements Backend {
   #limitTimer: NodeJS.Timeout | undefined
   #windowStart = 0
   #windowCount = 0
+  #pumping = false
+  #yielding: NodeJS.Immediate | undefined
+
+  private readonly keepCompleted: number
+  private readonly rateLimit: { max: number; per: number } | undefined
+  readonly #retry: { attempts: number; backoff: ResolvedBackoff }
 
   constructor(
-    private readonly keepCompleted: number,
-    private readonly rateLimit: { max: number; per: number } | undefined,
-  ) {}
+    options: Pick<ResolvedOptions, 'keepCompleted' | 'rateLimit' | 'attempts' | 'backoff'>,
+  ) {
+    this.keepCompleted = options.keepCompleted
+    this.rateLimit = options.rateLimit
+    this.#retry = { attempts: options.attempts, backoff: options.backoff }
+  }
 
-  add(
-    tasks: PreparedTask[],
-    retry: { attempts: number; backoff: ResolvedBackoff },
-  ): Promise<string[]> {
+  add(tasks: PreparedTask[]): Promise<string[]> {
+    const retry = this.#retry
     const now = Date.now()
     const ids = tasks.map((task) => {
       if (this.#byId.has(task.id)) return task.id
@@ -204,13 +246,36 @@ export class MemoryBackend implements Backend {
     this.#hooks = undefined
     clearTimeout(this.#delayTimer)
     clearTimeout(this.#limitTimer)
+    if (this.#yielding) clearImmediate(this.#yielding)
     return Promise.resolve()
   }
 
   #pump() {
     const hooks = this.#hooks
-    if (!hooks || this.#paused) return
-    while (this.#running < this.#concurrency) {
+    // A handler that settles at once settles inside #start, whose #settle pumps again: that
+    // nested call leaves the work to this loop rather than recurse once per task.
+    if (!hooks || this.#paused || this.#pumping) return
+    this.#pumping = true
+    try {
+      this.#fill(hooks)
+    } finally {
+      this.#pumping = false
+    }
+  }
+
+  #fill(hooks: WorkerHooks) {
+    let started = 0
+    while (this.#running < this.#concurrency && !this.#paused) {
+      if (++started > YIELD_EVERY) {
+        // A backlog of synchronous handlers would otherwise hold the event loop until it is
+        // empty; let I/O and timers in now and then. Kept ref'd on purpose: it is the rest of
+        // the backlog, which the process must not exit in the middle of; close() clears it.
+        this.#yielding ??= setImmediate(() => {
+          this.#yielding = undefined
+          this.#pump()
+        })
+        return
+      }
       if (this.rateLimit && !this.#takeToken()) return
       const entry = this.#next()
       if (!entry) {
@@ -259,37 +324,29 @@ export class MemoryBackend implements Backend {
     this.#running++
     entry.state = 'active'
     entry.attemptsMade++
-    let requeued: Error | undefined
-    const attempt: Attempt = {
-      id: entry.id,
-      name: entry.name,
-      data: JSON.parse(entry.json) as unknown,
-      attempt: entry.attemptsMade,
-      attempts: entry.attempts,
-      readyAt: entry.readyAt,
-      signal: undefined,
-      progress: () => Promise.resolve(),
-      requeue: () => {
-        requeued = new Error(`task ${entry.id} was given back to the queue`)
-        return Promise.resolve(requeued)
-      },
+    const attempt = new MemoryAttempt(entry)
+    let result: unknown
+    try {
+      result = hooks.run(attempt)
+    } catch (error) {
+      this.#settle(entry, startedAt, asError(error), hooks)
+      return
     }
-    hooks.run(attempt).then(
+    if (!isThenable(result)) {
+      this.#settle(entry, startedAt, undefined, hooks)
+      return
+    }
+    result.then(
       () => this.#settle(entry, startedAt, undefined, hooks),
       (error: unknown) => {
-        if (requeued !== undefined && error === requeued) {
+        if (attempt.requeued !== undefined && error === attempt.requeued) {
           this.#running--
           entry.attemptsMade--
           entry.state = 'waiting'
           this.#levels[entry.level]!.unshift(entry)
           return
         }
-        this.#settle(
-          entry,
-          startedAt,
-          error instanceof Error ? error : new Error(String(error)),
-          hooks,
-        )
+        this.#settle(entry, startedAt, asError(error), hooks)
       },
     )
   }

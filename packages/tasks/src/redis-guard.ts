@@ -91,6 +91,8 @@ export class RedisGuard {
    *
    * @param operation names the call in errors: `enqueue`, `status`…
    * @param taskIds the ids a write adds, for the errors
+   * @param deadline epoch ms the call must settle by; a batch of coalesced calls passes the
+   *   earliest of theirs, so each caller's `commandTimeout` holds from its own call
    */
   async run<T>(
     kind: CallKind,
@@ -98,8 +100,8 @@ export class RedisGuard {
     taskIds: readonly string[],
     prepare: () => Promise<unknown>,
     work: () => Promise<T>,
+    deadline = Date.now() + this.settings.commandTimeout,
   ): Promise<T> {
-    const deadline = Date.now() + this.settings.commandTimeout
     const unavailable = (reason: string, cause?: unknown) =>
       new TasksUnavailableError(
         operation,

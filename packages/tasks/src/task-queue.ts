@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { Autoscaler } from './autoscaler.js'
+import { DeadlineTimer } from './deadline-timer.js'
 import type { Attempt, Backend } from './backend.js'
 import { parseDuration } from './duration.js'
 import {
@@ -28,16 +29,13 @@ import type {
   TaskQueueStatus,
   TaskSpec,
 } from './types.js'
+import { TaskRun, type RunOwner } from './task-run.js'
+import { asError, isThenable } from './thenable.js'
 import { checkTaskName, prepareTask, type PreparedTask } from './validate.js'
 
 interface Definition {
   handler: TaskHandler<never, unknown>
   timeout: number
-}
-
-interface InFlight {
-  attempt: Attempt
-  interrupt: (error: Error) => void
 }
 
 const WINDOW = 1000
@@ -60,7 +58,8 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   #backend: Backend | undefined
   readonly #backendReady: Promise<Backend>
   readonly #definitions = new Map<string, Definition>()
-  readonly #inFlight = new Set<InFlight>()
+  readonly #inFlight = new Set<TaskRun>()
+  readonly #deadlines = new DeadlineTimer()
   #autoscaler: Autoscaler | undefined
   readonly #decisions: ScaleDecision[] = []
   // Ring buffers of this process's last finished attempts, for the averages of status().
@@ -124,7 +123,7 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
     const options = this.#options
     if (options.redis === undefined) {
       const { MemoryBackend } = await import('./memory-backend.js')
-      this.#backend = new MemoryBackend(options.keepCompleted, options.rateLimit)
+      this.#backend = new MemoryBackend(options)
     } else {
       // Loaded only when Redis is used, so the in-process queue needs neither bullmq nor ioredis.
       const { BullMqBackend } = await import('./bullmq-backend.js')
@@ -203,13 +202,14 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
    * @example
    * const id = await tasks.enqueue('generate-insights', { accountId: 42 }, { priority: 'high' })
    */
-  async enqueue<Data = unknown>(
-    name: string,
-    data: Data,
-    options?: EnqueueOptions,
-  ): Promise<string> {
-    const [id] = await this.#add([this.#prepare(name, data, options, '')])
-    return id!
+  enqueue<Data = unknown>(name: string, data: Data, options?: EnqueueOptions): Promise<string> {
+    let task: PreparedTask
+    try {
+      task = this.#prepare(name, data, options, '')
+    } catch (error) {
+      return Promise.reject(asError(error))
+    }
+    return this.#add([task]).then(firstId)
   }
 
   /**
@@ -246,9 +246,12 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
     return prepareTask(name, data, options, where)
   }
 
-  async #add(tasks: PreparedTask[]): Promise<string[]> {
-    const backend = await this.#backendReady
-    return backend.add(tasks, { attempts: this.#options.attempts, backoff: this.#options.backoff })
+  #add(tasks: PreparedTask[]): Promise<string[]> {
+    // Once loaded, the backend is called in the caller's own tick, so the calls of one tick
+    // meet in one batch.
+    const backend = this.#backend
+    if (backend !== undefined) return backend.add(tasks)
+    return this.#backendReady.then((ready) => ready.add(tasks))
   }
 
   /**
@@ -424,64 +427,53 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
     const interrupted = this.#inFlight.size
     if (interrupted > 0) {
       await Promise.all(
-        [...this.#inFlight].map(async (entry) => {
+        [...this.#inFlight].map(async (run) => {
           try {
-            entry.interrupt(await entry.attempt.requeue())
+            run.stop(await run.source.requeue(), new ShutdownError())
           } catch (error) {
-            entry.interrupt(error as Error)
+            run.stop(error as Error, new ShutdownError())
           }
         }),
       )
     }
+    this.#deadlines.close()
     await backend.close()
     return { drained: interrupted === 0, interrupted }
   }
 
-  async #run(attempt: Attempt): Promise<unknown> {
+  /**
+   * Runs one attempt. A handler that returns a plain value (or throws) settles here, with no
+   * promise, timer or controller of ours; one that returns a promise is watched by the shared
+   * deadline timer and raced against its timeout and shutdown.
+   */
+  #run(attempt: Attempt): unknown {
     const definition = this.#definitions.get(attempt.name)
     if (!definition) throw new UnknownTaskError(attempt.name, [...this.#definitions.keys()])
-    const controller = new AbortController()
-    const { signal } = controller
-    // A listener instead of AbortSignal.any(): on Node 20 any() costs more per task than the
-    // no-op tasks it would wrap.
-    const outer = attempt.signal
-    const forward = () => controller.abort(outer?.reason)
-    outer?.addEventListener('abort', forward, { once: true })
-    let timer: NodeJS.Timeout | undefined
-    let entry: InFlight | undefined
-    const stopped = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new TaskTimeoutError(attempt.name, definition.timeout)
-        controller.abort(error)
-        reject(error)
-      }, definition.timeout)
-      timer.unref()
-      entry = {
-        attempt,
-        interrupt: (error) => {
-          controller.abort(new ShutdownError())
-          reject(error)
-        },
-      }
-    })
-    this.#inFlight.add(entry!)
+    const run = new TaskRun(attempt, this.#runOwner)
+    this.#inFlight.add(run)
+    let result: unknown
     try {
-      return await Promise.race([
-        definition.handler(attempt.data as never, {
-          id: attempt.id,
-          name: attempt.name,
-          attempt: attempt.attempt,
-          attempts: attempt.attempts,
-          signal,
-          progress: (value) => attempt.progress(value),
-        }),
-        stopped,
-      ])
-    } finally {
-      clearTimeout(timer)
-      outer?.removeEventListener('abort', forward)
-      this.#inFlight.delete(entry!)
+      result = definition.handler(attempt.data as never, run)
+    } catch (error) {
+      this.#inFlight.delete(run)
+      throw error
     }
+    if (!isThenable(result)) {
+      this.#inFlight.delete(run)
+      return result
+    }
+    run.timeout = definition.timeout
+    run.deadline = Date.now() + definition.timeout
+    this.#deadlines.watch(run, definition.timeout)
+    return run.race(result)
+  }
+
+  readonly #runOwner: RunOwner = {
+    expired: (run) => new TaskTimeoutError(run.name, run.timeout),
+    finished: (run) => {
+      this.#inFlight.delete(run)
+      this.#deadlines.unwatch(run, run.timeout)
+    },
   }
 
   #settled(event: {
@@ -552,4 +544,8 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
  */
 export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
   return new TaskQueue(options)
+}
+
+function firstId(ids: string[]): string {
+  return ids[0]!
 }

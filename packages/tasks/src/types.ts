@@ -59,7 +59,8 @@ export interface EnqueueOptions {
    * same id. Without one, a random UUID is generated before anything is sent, so a call that
    * fails with `EnqueueUncertainError` names the ids to retry with. Give your own (derived from
    * the work, e.g. `invoice-42`) to make a retry after a crash of the caller safe too.
-   * 1 to 256 characters, no `:`, not only digits (BullMQ's rules for custom job ids).
+   * 1 to 256 characters, no `:`, not an integer such as `42` or `-1` (BullMQ's rules for custom
+   * job ids).
    * @default a random UUID
    */
   id?: string

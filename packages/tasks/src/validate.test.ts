@@ -41,6 +41,8 @@ describe('prepareTask', () => {
     [{ id: '' }, 'options.id'],
     [{ id: 'a:b' }, 'options.id'],
     [{ id: '42' }, 'options.id'],
+    // BullMQ refuses it too ("Custom Id cannot be integers"), which would fail a whole batch.
+    [{ id: '-1' }, 'options.id'],
     [{ delay: 'soon' }, 'options.delay'],
   ])('refuses options %j naming %s', (options, argument) => {
     expect(() => prepareTask('t', null, options as never, 'tasks[2]')).toThrow(

@@ -26,7 +26,8 @@ export interface PreparedTask {
 }
 
 const TASK_NAME = /^[^\s:][^:]{0,199}$/
-const ID_RULE = 'must be 1 to 256 characters, without ":", and not only digits'
+const ID_RULE =
+  'must be 1 to 256 characters, without ":", and not an integer such as "42" or "-1" (BullMQ refuses those)'
 
 /** Checks a task name: 1 to 200 characters, no `:`, not starting with whitespace. */
 export function checkTaskName(argument: string, name: unknown): asserts name is string {
@@ -69,7 +70,8 @@ export function prepareTask(
       id.length === 0 ||
       id.length > 256 ||
       id.includes(':') ||
-      /^\d+$/.test(id))
+      // BullMQ's own test: an id that reads back as the same integer ("-1" included).
+      String(Number.parseInt(id, 10)) === id)
   ) {
     throw new InvalidArgumentError(at('options.id'), id, ID_RULE)
   }

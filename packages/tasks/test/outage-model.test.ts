@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTaskQueue, type TaskQueue } from '../src/index.js'
 import { PREFIX, uniqueName, waitFor } from './helpers.js'
 
-// Model-based and randomized: sequences of enqueues (and retries of uncertain ones with their
-// ids) interleaved with Redis SIGKILLed and restarted on its append-only file, and SIGSTOPped
+// Model-based and randomized: sequences of enqueues (single, many, and bursts of concurrent calls
+// that go out coalesced in one addBulk; and retries of uncertain ones with their ids) interleaved with Redis SIGKILLed and restarted on its append-only file, and SIGSTOPped
 // mid-enqueue then resumed (or killed while stopped). The model holds what each call told its
 // caller; once everything is quiet a worker starts, and every task that got an id runs exactly
 // once, and no task reported unavailable ever runs or even exists in Redis.
@@ -21,6 +21,8 @@ const numRuns = Number(process.env.TASKS_OUTAGE_RUNS ?? 12)
 type Step =
   | { kind: 'enqueue' }
   | { kind: 'enqueueMany'; count: number }
+  /** Calls made in one tick, coalesced into one addBulk: 1 is an `enqueue`, more an `enqueueMany`. */
+  | { kind: 'burst'; calls: number[] }
   | { kind: 'retryUncertain' }
   | { kind: 'kill' }
   | { kind: 'start' }
@@ -33,6 +35,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc
       .integer({ min: 2, max: 4 })
       .map((count) => ({ kind: 'enqueueMany' as const, count })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 6 })
+      .map((calls) => ({ kind: 'burst' as const, calls })),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'retryUncertain' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'kill' as const }) },
@@ -119,14 +127,17 @@ async function runSequence(
       } else throw new Error(`enqueue failed without a typed error: ${String(outcome.code)}`)
     }
   }
-  const enqueue = async (count: number, ids?: string[]) => {
+  /** One call: `enqueueMany`, or with `single` an `enqueue` of one task. */
+  const enqueue = async (count: number, ids?: string[], single = false) => {
     const tasks = Array.from({ length: count }, (_, index) => ({
       name: 'work',
       data: { index },
       ...(ids ? { options: { id: ids[index]! } } : {}),
     }))
     try {
-      const ids = await producer.enqueueMany(tasks)
+      const ids = single
+        ? [await producer.enqueue('work', tasks[0]!.data, tasks[0]!.options)]
+        : await producer.enqueueMany(tasks)
       trace.push(`${Date.now() - t0} queued ${ids.join(' ')}`)
       record(ids, 'queued')
     } catch (error) {
@@ -148,6 +159,10 @@ async function runSequence(
           break
         case 'enqueueMany':
           await enqueue(next.count)
+          break
+        case 'burst':
+          // Every call starts in this tick; each keeps its own outcome in the model.
+          await Promise.all(next.calls.map((count) => enqueue(count, undefined, count === 1)))
           break
         case 'retryUncertain': {
           const ids = uncertain()

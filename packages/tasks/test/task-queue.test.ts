@@ -109,6 +109,25 @@ describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
     expect(failed!.error).toMatch(/timed out after 100 ms/)
   })
 
+  it('hands a ctx that can be destructured: signal aborts at the timeout, progress reports', async () => {
+    const tasks = harness.open({ name: uniqueName('destructure'), retry: { attempts: 1 } })
+    let reason: unknown
+    tasks.define(
+      'slow',
+      async (_data, { signal, progress, attempt }) => {
+        await progress(50)
+        expect(attempt).toBe(1)
+        await new Promise((resolve) => signal.addEventListener('abort', resolve))
+        reason = signal.reason
+        throw signal.reason as Error
+      },
+      { timeout: 100 },
+    )
+    await tasks.enqueue('slow', null)
+    await waitFor(async () => (await tasks.status()).counts.failed === 1, { what: 'timeout' })
+    expect(reason).toBeInstanceOf(TaskTimeoutError)
+  })
+
   it('fails a handler that ignores its signal at the timeout, without waiting for it', async () => {
     const tasks = harness.open({ name: uniqueName('timeout-ignored'), retry: { attempts: 1 } })
     const release = gate()
