@@ -24,6 +24,7 @@ import { componentRoutes } from './routes/components.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
+import { heapSnapshotRoutes } from './routes/heap-snapshot.js'
 import { profileRoutes } from './routes/profiles.js'
 import { prometheusRoutes } from './routes/prometheus.js'
 import { scrapeRoutes } from './routes/scrape.js'
@@ -111,6 +112,7 @@ export function createApp(options: CreateAppOptions & AppTuning) {
   app.route('/performance', profileRoutes(deps))
   app.route('/performance', componentRoutes(deps))
   app.route('/performance', streamRoutes(deps, options.shutdown))
+  app.route('/performance', heapSnapshotRoutes(deps))
   const metricsClosed = environment === 'production' && server.metricsToken === undefined
   app.route(
     '/metrics',

@@ -4,6 +4,7 @@ import {
   type LogDestination,
   type LogDestinationStats,
 } from './log-destination.js'
+import { prettyDestination, type LogFormat } from './pretty-log.js'
 
 let stdout: LogDestination | undefined
 
@@ -11,12 +12,17 @@ let stdout: LogDestination | undefined
  * The process logger: structured JSON lines with ISO times, on stdout unless `destination` says
  * otherwise; `authorization` and `token` fields are redacted should anyone log them. Stdout goes
  * through {@link stdoutLog}, which never blocks the process: a reader that stops reading costs
- * dropped lines (counted), never a stalled server or a shutdown that hangs.
+ * dropped lines (counted), never a stalled server or a shutdown that hangs. With `format`
+ * `pretty` each line is rewritten for people (`21:04:05 WARN  message key=value`) on its way out.
  *
  * @example
- * const logger = createLogger(config.server.logLevel)
+ * const logger = createLogger(config.server.logLevel, undefined, 'pretty')
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   const options: pino.LoggerOptions = {
     level,
     timestamp: isoTimeOncePerMillisecond,
@@ -24,7 +30,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     // Exact paths: wildcard paths cost more on every line, and nothing logs headers.
     redact: { paths: ['authorization', 'headers.authorization', 'token'], censor: '[redacted]' },
   }
-  return pino(options, destination ?? stdoutLog())
+  const target = destination ?? stdoutLog()
+  return pino(options, format === 'pretty' ? prettyDestination(target) : target)
 }
 
 /**

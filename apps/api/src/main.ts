@@ -8,7 +8,10 @@ import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
 import { describeNodeEnv, readEnvironment } from './environment.js'
 import { createLogger, stdoutLog } from './logger.js'
+import { resolveLogFormat } from './pretty-log.js'
 import { listen } from './server.js'
+import { dashboardLine, renderStartBanner, type DashboardAccess } from './start-banner.js'
+import { version } from './version.js'
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_TIMEOUT = 10_000
@@ -37,17 +40,21 @@ if (configuredKeySources(config.server.auth).length === 0 && environment === 'pr
   )
 }
 
-const logger = createLogger(config.server.logLevel)
+// On a terminal, a banner and short lines for people; JSON lines for anything that parses them.
+const logFormat = resolveLogFormat(config.server.logFormat, process.stdout.isTTY === true)
+const logger = createLogger(config.server.logLevel, undefined, logFormat)
 if (environment === 'production' && config.server.metricsToken === undefined) {
   logger.warn(
     'GET /metrics answers 401: production and no metrics token; set BI_PERF_SERVER_METRICS_TOKEN (server.metricsToken) to scrape it',
   )
 }
-let developmentToken: string | undefined
+let access: DashboardAccess = config.server.auth.jwtSecret
+  ? { kind: 'secret' }
+  : { kind: 'identity-provider' }
 if (configuredKeySources(config.server.auth).length === 0) {
   // Never a default secret: a random one that dies with the process, and an admin token for it.
   const development = await createDevelopmentAuth(config.server.auth)
-  developmentToken = development.adminToken
+  access = { kind: 'development-token', token: development.adminToken, ttl: '12 h' }
   config = {
     ...config,
     server: { ...config.server, auth: { ...config.server.auth, jwtSecret: development.secret } },
@@ -99,14 +106,29 @@ onShutdownSignal(
 )
 
 const browserUrl = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
-logger.info(
-  { url: running.url, profile: optimizer.profile, environment },
-  `bi-perf-api listening on ${running.url}`,
-)
-if (developmentToken) {
-  logger.warn(
-    `no auth configured: using a random secret for this process; dashboard (admin token, 12 h): ${browserUrl}/#token=${developmentToken}`,
+if (logFormat === 'pretty') {
+  const banner = renderStartBanner({
+    version,
+    url: running.url,
+    browserUrl,
+    profile: optimizer.profile,
+    environment,
+    access,
+    config,
+  })
+  stdoutLog().write(`${banner.join('\n')}\n`)
+} else {
+  logger.info(
+    { url: running.url, dashboard: `${browserUrl}/`, profile: optimizer.profile, environment },
+    `bi-perf-api listening on ${running.url}`,
   )
+  if (access.kind === 'development-token') {
+    logger.warn(
+      `no auth configured: using a random secret for this process; dashboard (admin token, 12 h): ${browserUrl}/#token=${access.token}`,
+    )
+  } else {
+    logger.info(`dashboard: ${dashboardLine({ browserUrl, access })}`)
+  }
 }
 
 function fail(message: string): never {

@@ -16,6 +16,30 @@ export const ComponentStatusSchema = z
   })
   .openapi('ComponentStatus')
 
+/** One time-to-exhaustion forecast (`Forecast` of @bi-perf/core). */
+export const ForecastSchema = z
+  .object({
+    resource: z.enum(['heap', 'disk', 'tasks.backlog', 'db.pool']),
+    subject: z.string().openapi({ description: 'What runs out', example: 'disk /var' }),
+    outlook: z.enum(['exhausts', 'stable', 'recovering', 'unknown']).openapi({
+      description:
+        'exhausts: heading to the limit; stable / recovering: not; unknown: too little data yet',
+    }),
+    etaMs: z.number().nullable().openapi({
+      description: "Milliseconds until the limit at the current rate; null unless 'exhausts'",
+      example: 11_400_000,
+    }),
+    confidence: z.number().min(0).max(1).openapi({ example: 0.82 }),
+    current: z.number(),
+    limit: z.number().nullable().openapi({ description: 'null for a resource without one' }),
+    unit: z.enum(['bytes', 'tasks', 'connections']),
+    ratePerMinute: z.number().openapi({ description: 'Trend, in unit per minute' }),
+    summary: z.string().openapi({
+      example: 'disk /var full in about 3 h 10 min at the current rate (+12.4 MiB/min)',
+    }),
+  })
+  .openapi('Forecast')
+
 /** `GET /performance/status`: OptimizerStatus plus the answering instance and version. */
 export const StatusSchema = z
   .object({
@@ -34,6 +58,13 @@ export const StatusSchema = z
       .string()
       .openapi({ description: 'hostname:pid of the answering process', example: 'api-7f9c:4242' }),
     version: z.string().openapi({ description: 'Version of @bi-perf/api' }),
+    sampleIntervalMs: z.number().int().positive().openapi({
+      description:
+        'Milliseconds between metric samples: the monitor interval, or 1000 without the monitor',
+    }),
+    forecasts: z.array(ForecastSchema).openapi({
+      description: 'Time to exhaustion of the heap, each disk, the task backlog and the pool',
+    }),
   })
   .openapi('Status')
 
@@ -87,14 +118,30 @@ export const RecommendationSchema = z
       value: z.number(),
       threshold: z.number(),
       window: z.string(),
+      summary: z.string().openapi({
+        example: '4 callers waiting for a connection (p95) over 5 min, pool of 10',
+      }),
     }),
     action: z.string().openapi({ example: 'raise database.pool.max from 10 to 20' }),
+    apply: z
+      .object({
+        yaml: z.string().optional().openapi({ example: 'database.pool.max: 20' }),
+        env: z.string().optional().openapi({ example: 'BI_PERF_DATABASE_POOL_MAX=20' }),
+        command: z.string().optional().openapi({ example: 'bi-performance optimize memory' }),
+        restart: z.boolean(),
+      })
+      .openapi({ description: 'How to apply the action; `restart`: whether it needs one' }),
   })
   .openapi('Recommendation')
 
 /** `GET /performance/recommendations`. */
 export const RecommendationsSchema = z
-  .object({ recommendations: z.array(RecommendationSchema) })
+  .object({
+    recommendations: z.array(RecommendationSchema),
+    forecasts: z.array(ForecastSchema).openapi({
+      description: 'Time to exhaustion of the heap, each disk, the task backlog and the pool',
+    }),
+  })
   .openapi('Recommendations')
 
 /** `POST /performance/optimize/{profile}`: what the profile change moved. */
@@ -103,6 +150,12 @@ export const ProfileChangeSchema = z
     profile: ProfileName,
     previous: ProfileName,
     changes: z.array(z.object({ setting: z.string(), from: z.number(), to: z.number() })),
+    held: z
+      .array(z.object({ setting: z.string(), requested: z.number(), reason: z.string() }))
+      .openapi({
+        description:
+          'Settings the profile would change that this backend caps or ignores (embedded PGlite caps database.pool.max at 1; the compression threshold needs Redis), with why',
+      }),
     appliedAt: z.string(),
   })
   .openapi('ProfileChange')

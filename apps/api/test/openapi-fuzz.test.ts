@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -26,6 +28,8 @@ const LEAK_MARKERS = ['    at ', '/work/', 'node_modules', '.ts:', resolve(appRo
 const ALLOWED_ORIGIN = 'https://dashboard.example.com'
 
 const secret = newSecret()
+// Where the heap-snapshot route writes when the fuzzer calls it as admin; removed at the end.
+const snapshotDir = mkdtempSync(join(tmpdir(), 'bi-perf-fuzz-heap-'))
 const metricsToken = randomBytes(24).toString('base64url')
 const shutdown = new AbortController()
 // The production environment, Redis behind the cache, the task queue and the rate limiter;
@@ -39,6 +43,7 @@ const { app, optimizer, config } = await makeApp({
   config: {
     redis: { url: REDIS_URL },
     tasks: { worker: false },
+    memory: { heapSnapshotDir: snapshotDir },
     server: {
       metricsToken,
       rateLimit: { requests: 1_000_000, window: '1m' },
@@ -87,6 +92,7 @@ afterAll(async () => {
   shutdown.abort()
   await demo.close()
   await stopAll()
+  rmSync(snapshotDir, { recursive: true, force: true })
   // The queue's jobs and anything else the run wrote under its own prefix.
   const redis = new Redis(REDIS_URL)
   try {

@@ -1,5 +1,6 @@
 import type { Optimizer } from '@bi-perf/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import packageJson from '../package.json' with { type: 'json' }
 import {
   bearer,
   captureLogger,
@@ -40,7 +41,10 @@ describe('viewer routes', () => {
     const response = await app.request('/performance/status', { headers: viewer })
     expect(response.status).toBe(200)
     const body = (await response.json()) as Record<string, unknown>
-    expect(body).toMatchObject({ running: true, profile: 'balanced', version: '0.0.0' })
+    // The version is the released one from package.json (changesets bumps it), never a placeholder.
+    expect(body).toMatchObject({ running: true, profile: 'balanced', version: packageJson.version })
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
+    expect(body.version).not.toBe('0.0.0')
     expect(body['instance']).toBe(`${(await import('node:os')).hostname()}:${process.pid}`)
     expect(Object.keys(body['components'] as object).sort()).toEqual([
       'cache',
@@ -89,6 +93,24 @@ describe('viewer routes', () => {
     expect(response.status).toBe(200)
     expect(spy).toHaveBeenLastCalledWith({ priority: 'high' })
     spy.mockRestore()
+  })
+
+  it('GET /performance/recommendations and /status answer forecasts, unknown on a fresh start', async () => {
+    type Forecasts = { forecasts: { resource: string; outlook: string; summary: string }[] }
+    const advice = (await (
+      await app.request('/performance/recommendations', { headers: viewer })
+    ).json()) as Forecasts & { recommendations: unknown[] }
+    const status = (await (
+      await app.request('/performance/status', { headers: viewer })
+    ).json()) as Forecasts
+    for (const body of [advice, status]) {
+      const resources = body.forecasts.map((forecast) => forecast.resource)
+      expect(resources).toEqual(expect.arrayContaining(['heap', 'tasks.backlog', 'db.pool']))
+      // Seconds of history are too little for any trend: said so, not guessed.
+      const heap = body.forecasts.find((forecast) => forecast.resource === 'heap')!
+      expect(heap.outlook).toBe('unknown')
+      expect(heap.summary).toMatch(/^heap: not enough data yet/)
+    }
   })
 
   it('rejects an unknown priority with a 400 naming the field', async () => {

@@ -1,4 +1,11 @@
-import { ApiError, ConnectionError, TokenRejectedError, UnknownProfileError } from './errors.js'
+import { answersAsApi, findApiBase, plainHttpMismatch } from './base-url-probe.js'
+import {
+  ApiError,
+  ConnectionError,
+  TokenRejectedError,
+  UnknownProfileError,
+  WrongBaseUrlError,
+} from './errors.js'
 
 /** How to reach a bi-perf API. */
 export interface ApiClientOptions {
@@ -27,10 +34,20 @@ interface ErrorBody {
 const TOKEN_FIX =
   'mint one with `bi-performance token --role admin` and pass --token or BI_PERF_TOKEN'
 
-function causeOf(error: unknown): string {
+/** The innermost error: undici wraps the socket error in TypeError('fetch failed'). */
+function rootCause(error: unknown): unknown {
   let current: unknown = error
-  // undici wraps the socket error: TypeError('fetch failed') { cause: Error('connect ECONNREFUSED …') }
   while (current instanceof Error && current.cause instanceof Error) current = current.cause
+  return current
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (rootCause(error) as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+function causeOf(error: unknown): string {
+  const current = rootCause(error)
   if (current instanceof Error) {
     const code = (current as Error & { code?: unknown }).code
     return typeof code === 'string' && !current.message.includes(code)
@@ -83,6 +100,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           { cause: error },
         )
       }
+      const mismatch = plainHttpMismatch(base, codeOf(error))
+      if (mismatch) throw new ConnectionError(url, mismatch.reason, mismatch.fix, { cause: error })
       throw new ConnectionError(
         url,
         causeOf(error),
@@ -90,7 +109,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         { cause: error },
       )
     }
-    if (!response.ok) throw await toError(response)
+    if (!response.ok) throw await toError(response, `${method} ${path}`)
     try {
       return (await response.json()) as T
     } catch (error) {
@@ -106,11 +125,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         response.status,
         null,
         `${method} ${url} answered ${response.status} with a body that is not JSON — is --url a bi-perf API?`,
+        // Nothing was checked: the URL is wrong, like a 404 (exit 2).
+        2,
       )
     }
   }
 
-  async function toError(response: Response): Promise<Error> {
+  async function toError(response: Response, route: string): Promise<Error> {
     const error = await readErrorBody(response)
     const code = typeof error?.code === 'string' ? error.code : null
     const message = typeof error?.message === 'string' ? error.message : response.statusText
@@ -139,18 +160,33 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         `rate limited by the API${retry ? `; retry in ${retry} s` : ''}`,
       )
     }
-    if (response.status === 404 && code === null) {
-      return new ApiError(
-        404,
-        null,
-        `${response.url} is not a bi-perf API route (404) — check --url`,
-      )
+    if (response.status === 404 && (code === null || code === 'E_API_NOT_FOUND')) {
+      return notFound(route)
     }
     return new ApiError(
       response.status,
       code,
       `${message} (${response.status}${code ? ` ${code}` : ''})`,
     )
+  }
+
+  /**
+   * A 404 without a resource-specific code: either `--url` is not the base URL (the usual case:
+   * `http://host:8080/api`), or this server predates the route.
+   */
+  async function notFound(route: string): Promise<Error> {
+    if (!route.startsWith('GET /performance/status') && (await answersAsApi(base, timeoutMs))) {
+      return new ApiError(
+        404,
+        'E_API_NOT_FOUND',
+        `the API at ${base} has no ${route.split('?')[0]} — is it an older bi-perf version?`,
+        2,
+      )
+    }
+    // Name the path as the server saw it: `GET /api/performance/status`.
+    const [method, path = ''] = route.split('?')[0]!.split(' ')
+    const asked = `${method} ${new URL(base + path).pathname}`
+    return new WrongBaseUrlError(base, asked, await findApiBase(base, timeoutMs))
   }
 
   return {

@@ -36,6 +36,30 @@ export class ConnectionError extends CliError {
   }
 }
 
+/**
+ * `--url` is not the base URL of a bi-perf API: the API's routes answered 404 there (exit 2).
+ * The message names a base URL that does answer when one of the URL's parents does.
+ */
+export class WrongBaseUrlError extends CliError {
+  override name = 'WrongBaseUrlError'
+  /** The URL given. */
+  readonly url: string
+  /** A parent of `url` where the API answers, or `null` when none was found. */
+  readonly suggestion: string | null
+
+  constructor(url: string, route: string, suggestion: string | null) {
+    super(
+      'E_CLI_BASE_URL',
+      suggestion
+        ? `${url} is not the base URL of the API (${route} answered 404) — is ${suggestion} the base URL? Pass --url ${suggestion} or set BI_PERF_URL`
+        : `${url} does not look like a bi-perf API (${route} answered 404) — check --url / BI_PERF_URL: the base URL, e.g. http://127.0.0.1:8080`,
+      2,
+    )
+    this.url = url
+    this.suggestion = suggestion
+  }
+}
+
 /** The API answered 401 or 403: the token is missing, expired, badly signed or lacks a role (exit 2). */
 export class TokenRejectedError extends CliError {
   override name = 'TokenRejectedError'
@@ -84,8 +108,9 @@ export class ApiError extends CliError {
   /** The API's error code, e.g. `E_CORE_COMPONENT_DISABLED`, or `null` when the body had none. */
   readonly apiCode: string | null
 
-  constructor(status: number, apiCode: string | null, message: string) {
-    super('E_CLI_API', message, status === 400 ? 2 : 1)
+  /** @param exitCode by default 2 for a 400 (the request was wrong), else 1 */
+  constructor(status: number, apiCode: string | null, message: string, exitCode?: 1 | 2) {
+    super('E_CLI_API', message, exitCode ?? (status === 400 ? 2 : 1))
     this.status = status
     this.apiCode = apiCode
   }
@@ -105,6 +130,7 @@ export const errors = {
   CliError,
   UsageError,
   ConnectionError,
+  WrongBaseUrlError,
   TokenRejectedError,
   UnknownProfileError,
   ConfigurationError,

@@ -176,7 +176,10 @@ export async function openLocalSource(
       return optimizer.clearCache(options)
     },
     recommendations(priority?: RecommendationPriority) {
-      return Promise.resolve(optimizer.recommendations(priority ? { priority } : {}))
+      return Promise.resolve({
+        recommendations: optimizer.recommendations(priority ? { priority } : {}),
+        forecasts: optimizer.forecasts(),
+      })
     },
     nextSample(signal) {
       return nextSample(optimizer, readyAt, signal)

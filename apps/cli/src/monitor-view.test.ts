@@ -1,7 +1,12 @@
 import { PassThrough } from 'node:stream'
 import type { OptimizerMetrics } from '@bi-perf/core'
 import { describe, expect, it } from 'vitest'
-import { monitorSample, renderMonitorFrame, renderMonitorLine } from './monitor-view.js'
+import {
+  monitorSample,
+  renderMonitorFrame,
+  renderMonitorLine,
+  type MonitorSample,
+} from './monitor-view.js'
 import { createStyle, stripAnsi } from './style.js'
 
 function metrics(hits: number, misses: number): OptimizerMetrics {
@@ -40,6 +45,12 @@ describe('monitorSample', () => {
     expect(second.hitRate).toBe(0.25)
   })
 
+  it('has no hit rate before the first lookup, rather than 0 %', () => {
+    const sample = monitorSample(metrics(0, 0), 'ok')
+    expect(sample).toMatchObject({ hitRate: null, cacheLookups: 0 })
+    expect(renderMonitorLine(sample)).toContain('hit none yet')
+  })
+
   it('leaves figures of disabled components null', () => {
     const sample = monitorSample(
       { at: 0, profile: 'memory', uptimeMs: 0 } as OptimizerMetrics,
@@ -48,6 +59,7 @@ describe('monitorSample', () => {
     expect(sample).toMatchObject({
       cpuPercent: null,
       hitRate: null,
+      cacheLookups: null,
       taskBacklog: null,
       heapUsedBytes: null,
     })
@@ -56,21 +68,51 @@ describe('monitorSample', () => {
 })
 
 describe('renderMonitorFrame', () => {
-  it('draws one sparkline row per series, fitting the width', () => {
+  const frameOf = (samples: MonitorSample[], columns = 100) =>
+    renderMonitorFrame(
+      { label: 'local', samples, metrics: null, error: null, intervalMs: 1000 },
+      columns,
+      plain,
+    ).map(stripAnsi)
+  const row = (lines: string[], label: string) => lines.find((line) => line.startsWith(label))!
+
+  it('draws one sparkline row per series with its scale, fitting the width', () => {
     const samples = [0.5, 0.9].map((rate) => ({
       ...monitorSample(metrics(1, 1), 'ok'),
       hitRate: rate,
       cpuPercent: rate * 100,
     }))
-    const lines = renderMonitorFrame(
-      { label: 'local', samples, metrics: null, error: null, intervalMs: 1000 },
-      80,
-      plain,
-    ).map(stripAnsi)
-    const cpu = lines.find((line) => line.startsWith('CPU'))!
-    expect(cpu).toMatch(/▅▇ {2}90\.0 %$/)
+    const lines = frameOf(samples, 80)
+    expect(row(lines, 'CPU')).toMatch(/▅▇ {2}0 %–100 % +90\.0 %$/)
+    expect(row(lines, 'Hit rate')).toMatch(/▅▇ {2}0 %–100 % +90\.0 %$/)
     expect(lines.some((line) => line.startsWith('Task backlog'))).toBe(true)
     expect(lines.at(-1)).toContain('q quit')
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80)
+  })
+
+  it('prints min and max beside a series that scales to its values', () => {
+    const samples = [40, 42, 44].map((mib) => ({
+      ...monitorSample(metrics(1, 1), 'ok'),
+      heapUsedBytes: mib * 1024 * 1024,
+    }))
+    expect(row(frameOf(samples), 'Memory')).toMatch(/▁▅█ {2}40\.0 MiB–44\.0 MiB +44\.0 MiB heap/)
+  })
+
+  it('draws a flat memory line through the middle and says it is flat', () => {
+    const samples = [1, 2, 3].map(() => ({
+      ...monitorSample(metrics(1, 1), 'ok'),
+      heapUsedBytes: 34 * 1024 * 1024,
+    }))
+    const memory = row(frameOf(samples), 'Memory')
+    expect(memory).toMatch(/▄▄▄ {2}flat 34\.0 MiB +34\.0 MiB heap/)
+    expect(memory).not.toMatch(/[█▁]/)
+  })
+
+  it('leaves the hit rate blank before the first lookup instead of drawing 0 %', () => {
+    const samples = [monitorSample(metrics(0, 0), 'ok'), monitorSample(metrics(0, 0), 'ok')]
+    const hit = row(frameOf(samples), 'Hit rate')
+    expect(hit).not.toMatch(/[▁▂▃▄▅▆▇█]/)
+    expect(hit).toMatch(/no lookups yet$/)
   })
 
   it('shows the last polling error instead of the footer', () => {

@@ -1,7 +1,7 @@
 import type { HealthState, OptimizerMetrics } from '@bi-perf/core'
 import { formatBytes, formatCount, formatMs, formatPercent } from './format.js'
 import { keyFigures } from './key-figures.js'
-import { sparkline, type SparklineScale } from './sparkline.js'
+import { sparkline, sparklineRange, type SparklineScale } from './sparkline.js'
 import { figureLines, paintState } from './status-view.js'
 import type { Style } from './style.js'
 
@@ -16,8 +16,13 @@ export interface MonitorSample {
   heapUsedBytes: number | null
   rssBytes: number | null
   loopDelayP99Ms: number | null
-  /** Cache hit rate over the last interval (0–1); the running rate until lookups happen. */
+  /**
+   * Cache hit rate over the last interval (0–1); the previous interval's rate while nothing is
+   * looked up; `null` before the first lookup and when the cache is off.
+   */
   hitRate: number | null
+  /** Cache lookups (hits + misses) since start; `null` when the cache is off. */
+  cacheLookups: number | null
   taskBacklog: number | null
 }
 
@@ -31,10 +36,12 @@ export function monitorSample(
   previous?: { metrics: OptimizerMetrics; sample: MonitorSample },
 ): MonitorSample {
   const figures = keyFigures(metrics)
-  let hitRate = figures.cacheHitRate
   const cache = metrics.cache
+  const cacheLookups = cache ? cache.hits + cache.misses : null
+  // Before any lookup the cache reports a 0 % rate; that is no figure, not a bad one.
+  let hitRate = cacheLookups === 0 ? null : figures.cacheHitRate
   const before = previous?.metrics.cache
-  if (cache && before) {
+  if (cache && before && cacheLookups !== 0) {
     const hits = cache.hits - before.hits
     const lookups = hits + (cache.misses - before.misses)
     hitRate = lookups > 0 ? hits / lookups : (previous?.sample.hitRate ?? cache.hitRate)
@@ -48,6 +55,7 @@ export function monitorSample(
     rssBytes: figures.rssBytes,
     loopDelayP99Ms: figures.loopDelayP99Ms,
     hitRate,
+    cacheLookups,
     taskBacklog: figures.taskBacklog,
   }
 }
@@ -62,14 +70,20 @@ interface Series {
   label: string
   pick(sample: MonitorSample): number | null
   show(sample: MonitorSample): string
+  /** One bound of the scale with its unit, printed beside the sparkline. */
+  bound(value: number): string
+  /** Fixed bounds (percentages); others scale from their smallest to their largest value. */
   scale?: SparklineScale
 }
+
+const percentBound = (value: number) => `${Math.round(value)} %`
 
 const SERIES: readonly Series[] = [
   {
     label: 'CPU',
     pick: (sample) => sample.cpuPercent,
     show: (sample) => (sample.cpuPercent === null ? PENDING : formatPercent(sample.cpuPercent)),
+    bound: percentBound,
     scale: { min: 0, max: 100 },
   },
   {
@@ -79,23 +93,32 @@ const SERIES: readonly Series[] = [
       sample.heapUsedBytes === null
         ? PENDING
         : `${formatBytes(sample.heapUsedBytes)} heap${sample.rssBytes === null ? '' : ` · ${formatBytes(sample.rssBytes)} rss`}`,
+    bound: formatBytes,
   },
   {
     label: 'Loop delay',
     pick: (sample) => sample.loopDelayP99Ms,
     show: (sample) =>
       sample.loopDelayP99Ms === null ? PENDING : `${formatMs(sample.loopDelayP99Ms)} p99`,
+    bound: formatMs,
   },
   {
     label: 'Hit rate',
     pick: (sample) => (sample.hitRate === null ? null : sample.hitRate * 100),
-    show: (sample) => (sample.hitRate === null ? 'cache off' : formatPercent(sample.hitRate * 100)),
+    show: (sample) =>
+      sample.hitRate !== null
+        ? formatPercent(sample.hitRate * 100)
+        : sample.cacheLookups === null
+          ? 'cache off'
+          : 'no lookups yet',
+    bound: percentBound,
     scale: { min: 0, max: 100 },
   },
   {
     label: 'Task backlog',
     pick: (sample) => sample.taskBacklog,
     show: (sample) => (sample.taskBacklog === null ? 'tasks off' : formatCount(sample.taskBacklog)),
+    bound: formatCount,
   },
 ]
 
@@ -113,7 +136,18 @@ export interface MonitorFrame {
 }
 
 const LABEL_WIDTH = 13
+/** Room for the scale beside a sparkline, e.g. `41.2 MiB–43.0 MiB`. */
+const SCALE_WIDTH = 19
 const VALUE_WIDTH = 34
+
+/** The scale beside a sparkline: `min–max`, `flat <value>`, or blank without values. */
+function scaleText(series: Series, values: readonly (number | null)[], width: number): string {
+  const range = sparklineRange(values, width, series.scale)
+  if (range === null) return ''
+  return range.flat
+    ? `flat ${series.bound(range.min)}`
+    : `${series.bound(range.min)}–${series.bound(range.max)}`
+}
 
 /**
  * The lines of one full-screen frame for a terminal `columns` wide.
@@ -127,12 +161,15 @@ export function renderMonitorFrame(frame: MonitorFrame, columns: number, style: 
   const state = latest?.state ? `${paintState(latest.state, style)}` : style.dim('state ?')
   const title = `${style.bold('bi-performance monitor')} · ${frame.label} · profile ${latest?.profile ?? '?'} · ${state} · ${time}`
   const lines = [title, '']
-  const chartWidth = Math.max(10, columns - LABEL_WIDTH - VALUE_WIDTH - 2)
+  const chartWidth = Math.max(10, columns - LABEL_WIDTH - SCALE_WIDTH - VALUE_WIDTH - 4)
   for (const series of SERIES) {
     const values = frame.samples.map((sample) => series.pick(sample))
     const chart = sparkline(values, chartWidth, series.scale)
+    const scale = scaleText(series, values, chartWidth).padEnd(SCALE_WIDTH)
     const value = latest ? series.show(latest) : ''
-    lines.push(`${style.bold(series.label.padEnd(LABEL_WIDTH))}${style.cyan(chart)}  ${value}`)
+    lines.push(
+      `${style.bold(series.label.padEnd(LABEL_WIDTH))}${style.cyan(chart)}  ${style.dim(scale)}  ${value}`,
+    )
   }
   if (frame.metrics) lines.push('', ...figureLines(keyFigures(frame.metrics), style))
   lines.push(
@@ -153,7 +190,7 @@ export function renderMonitorLine(sample: MonitorSample): string {
     `cpu ${sample.cpuPercent === null ? PENDING : formatPercent(sample.cpuPercent)}`,
     `heap ${sample.heapUsedBytes === null ? PENDING : formatBytes(sample.heapUsedBytes)}`,
     `loop-p99 ${sample.loopDelayP99Ms === null ? PENDING : formatMs(sample.loopDelayP99Ms)}`,
-    `hit ${sample.hitRate === null ? 'n/a' : formatPercent(sample.hitRate * 100)}`,
+    `hit ${sample.hitRate !== null ? formatPercent(sample.hitRate * 100) : sample.cacheLookups === null ? 'n/a' : 'none yet'}`,
     `backlog ${sample.taskBacklog ?? 'n/a'}`,
   ]
   return parts.join('  ')

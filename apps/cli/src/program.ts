@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander'
 import { registerBenchmarkCommand } from './commands/benchmark.js'
 import { registerClearCacheCommand } from './commands/clear-cache.js'
+import { registerHeapSnapshotCommand } from './commands/heap-snapshot.js'
 import type { CommandEnv } from './commands/command-env.js'
 import { registerMetricsCommand } from './commands/metrics.js'
 import { registerMonitorCommand } from './commands/monitor.js'
@@ -9,7 +10,7 @@ import { registerRecommendationsCommand } from './commands/recommendations.js'
 import { registerStatusCommand } from './commands/status.js'
 import { registerTokenCommand } from './commands/token.js'
 import { parseDurationOption } from './option-parsers.js'
-import { createStyle } from './style.js'
+import { createStyle, type Style } from './style.js'
 import { version } from './version.js'
 
 /** The two executables: the dedicated tool, and the main binary carrying it as `performance`. */
@@ -49,6 +50,7 @@ export function addPerformanceCommands(parent: Command, env: CommandEnv): void {
   registerBenchmarkCommand(parent, env)
   registerRecommendationsCommand(parent, env)
   registerMonitorCommand(parent, env)
+  registerHeapSnapshotCommand(parent, env)
   registerTokenCommand(parent, env)
   parent.addHelpText('after', MODES_HELP)
 }
@@ -65,16 +67,15 @@ export function createProgram(binary: Binary, env: CommandEnv): Command {
   const program = new Command(binary)
     .version(version, '-v, --version')
     .exitOverride()
-    .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
       writeOut: (text) => env.io.stdout.write(text),
       writeErr: (text) => env.io.stderr.write(text),
-      outputError: (text, write) => write(errStyle.red(text)),
     })
   if (binary === 'bi-performance') {
     program.description('Check, tune and benchmark bi-perf services from the terminal.')
     addPerformanceCommands(program, env)
+    reportUsageErrorsInOneLine(program, errStyle)
     return program
   }
   program.description('The bi-perf toolkit. Performance commands live under `bi-perf performance`.')
@@ -84,5 +85,50 @@ export function createProgram(binary: Binary, env: CommandEnv): Command {
       'status, metrics, profiles, cache clears, benchmarks, recommendations, live monitor',
     )
   addPerformanceCommands(performance, env)
+  reportUsageErrorsInOneLine(program, errStyle)
   return program
+}
+
+/**
+ * Commander's usage errors as one line each, on `command` and every subcommand below it:
+ * `bi-performance: unknown option '--jsno' (did you mean --json?); see bi-performance status
+ * --help`, instead of the error followed by 20–40 lines of help.
+ */
+function reportUsageErrorsInOneLine(command: Command, style: Style): void {
+  const path = commandPath(command)
+  command.configureOutput({
+    outputError: (text, write) => write(`${style.red(`${path[0]}: ${usageLine(text, path)}`)}\n`),
+  })
+  for (const sub of command.commands) reportUsageErrorsInOneLine(sub, style)
+}
+
+function commandPath(command: Command): string[] {
+  const names: string[] = []
+  for (let current: Command | null = command; current; current = current.parent) {
+    names.unshift(current.name())
+  }
+  return names
+}
+
+/**
+ * One of commander's error messages (`error: unknown command 'statsu'\n(Did you mean
+ * status?)`) as one line ending with where to look.
+ *
+ * @example
+ * usageLine("error: unknown command 'statsu'\n(Did you mean status?)\n", ['bi-performance'])
+ * // "unknown command 'statsu' (did you mean status?); see bi-performance --help"
+ */
+export function usageLine(message: string, path: readonly string[]): string {
+  const [first = '', ...rest] = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+  const hints = rest.map((line) => line.replace(/^\((.*)\)$/, '$1')).map(lowerFirst)
+  const hint = hints.length > 0 ? ` (${hints.join('; ')})` : ''
+  return `${`${first}${hint}`.replace(/\.$/, '')}; see ${path.join(' ')} --help`
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
 }

@@ -1,4 +1,5 @@
 import type {
+  Forecast,
   OptimizerMetrics,
   ProfileChange,
   Recommendation,
@@ -20,8 +21,16 @@ export function createRemoteSource(api: ApiClient): Source {
     mode: 'remote',
     label: api.url,
     async status() {
-      const status = await api.get<StatusReport>('/performance/status')
-      return { ...status, instance: status.instance ?? null, version: status.version ?? null }
+      const status = await api.get<
+        Omit<StatusReport, 'forecasts'> & { forecasts?: StatusReport['forecasts'] }
+      >('/performance/status')
+      return {
+        ...status,
+        instance: status.instance ?? null,
+        version: status.version ?? null,
+        // An API from before forecasts answers without them.
+        forecasts: status.forecasts ?? [],
+      }
     },
     metrics() {
       return api.get<OptimizerMetrics>('/performance/metrics')
@@ -42,11 +51,12 @@ export function createRemoteSource(api: ApiClient): Source {
       return body.removed
     },
     async recommendations(priority?: RecommendationPriority) {
-      const body = await api.get<{ recommendations: Recommendation[] }>(
+      const body = await api.get<{ recommendations: Recommendation[]; forecasts?: Forecast[] }>(
         '/performance/recommendations',
         { priority },
       )
-      return body.recommendations
+      // An API from before forecasts answers `{ recommendations }` alone.
+      return { recommendations: body.recommendations, forecasts: body.forecasts ?? [] }
     },
     async close() {},
   }

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import type { CliIo } from './context.js'
+import { usageLine } from './program.js'
 import { runCli } from './run.js'
 
 function io(): { io: CliIo; out: () => string; err: () => string } {
@@ -28,8 +29,8 @@ describe('runCli', () => {
   it('maps commander usage errors to exit code 2', async () => {
     const { io: streams, err } = io()
     expect(await runCli('bi-performance', ['metrics', '--section', 'gpu'], streams)).toBe(2)
-    expect(err()).toContain(
-      "argument 'gpu' is invalid. Allowed choices are cache, db, tasks, memory, system.",
+    expect(err()).toBe(
+      "bi-performance: option '--section <name>' argument 'gpu' is invalid. Allowed choices are cache, db, tasks, memory, system; see bi-performance metrics --help\n",
     )
   })
 
@@ -38,6 +39,15 @@ describe('runCli', () => {
     expect(await runCli('bi-performance', ['status', '--url', 'ftp://example'], streams)).toBe(2)
     expect(err()).toBe(
       'bi-performance: invalid API URL "ftp://example": only http:// and https:// are supported\n',
+    )
+  })
+
+  it('turns commander’s message and suggestion into one line ending with where to look', () => {
+    expect(
+      usageLine("error: unknown command 'statsu'\n(Did you mean status?)\n", ['bi-performance']),
+    ).toBe("unknown command 'statsu' (did you mean status?); see bi-performance --help")
+    expect(usageLine("error: too many arguments for 'status'.", ['bi-perf', 'performance'])).toBe(
+      "too many arguments for 'status'; see bi-perf performance --help",
     )
   })
 

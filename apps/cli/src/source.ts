@@ -1,4 +1,5 @@
 import type {
+  Forecast,
   OptimizerMetrics,
   OptimizerStatus,
   ProfileChange,
@@ -14,6 +15,13 @@ export type StatusReport = OptimizerStatus & {
   version: string | null
 }
 
+/** What `recommendations` reports: the advice, and the forecasts it may rest on. */
+export interface Advice {
+  recommendations: Recommendation[]
+  /** Time-to-exhaustion forecasts; empty from an API that predates them. */
+  forecasts: Forecast[]
+}
+
 /** Where the figures come from: a running API (remote) or an optimizer in this process (local). */
 export interface Source {
   readonly mode: 'remote' | 'local'
@@ -24,7 +32,7 @@ export interface Source {
   optimize(profile: string): Promise<ProfileChange>
   /** Keys removed. */
   clearCache(options: { pattern?: string; tags?: string[] }): Promise<number>
-  recommendations(priority?: RecommendationPriority): Promise<Recommendation[]>
+  recommendations(priority?: RecommendationPriority): Promise<Advice>
   /**
    * Resolves when the source has a fresh sample (`true`), or `false` at once when it cannot
    * tell (no monitor running) or when `signal` aborts. Absent on a remote source, which is

@@ -7,6 +7,7 @@ import {
   formatPercent,
   formatRatio,
 } from './format.js'
+import { renderForecasts } from './forecast-view.js'
 import type { KeyFigures } from './key-figures.js'
 import type { StatusReport } from './source.js'
 import type { Style } from './style.js'
@@ -94,8 +95,8 @@ export function figureLines(figures: KeyFigures, style: Style): string[] {
 }
 
 /**
- * The `status` dashboard: overall state and where it came from, one row per component, then
- * the key figures.
+ * The `status` dashboard: overall state and where it came from, one row per component, the
+ * key figures, then the time-to-exhaustion forecasts.
  *
  * @example
  * context.print(renderStatus(status, keyFigures(metrics), 'http://127.0.0.1:8080', style))
@@ -133,5 +134,6 @@ export function renderStatus(
   }
   const figureText = figureLines(figures, style)
   if (figureText.length > 0) lines.push('', ...figureText)
+  lines.push('', ...renderForecasts(status.forecasts, style))
   return lines
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { createOptimizer, jwtKeyId } from '@bi-perf/core'
 import { freePort, waitFor } from '@bi-perf/test-services'
 import { afterAll, describe, expect, it } from 'vitest'
+import packageJson from '../package.json' with { type: 'json' }
 import {
   cleanEnv,
   cli,
@@ -67,6 +68,14 @@ describe('status in local mode', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^● down/)
     expect(result.stdout).toMatch(/^db\s+down\s+.*ECONNREFUSED/m)
+  })
+
+  it('prints the released version from package.json, never a placeholder', async () => {
+    const result = await cli(['--version'])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim()).toBe(packageJson.version)
+    expect(packageJson.version).toMatch(/^\d+\.\d+\.\d+/)
+    expect(packageJson.version).not.toBe('0.0.0')
   })
 
   it('works the same under bi-perf performance', async () => {
@@ -157,6 +166,20 @@ describe('clear-cache in local mode', () => {
 })
 
 describe('recommendations in local mode', () => {
+  it('says forecasts have too little history yet, in JSON and in words', async () => {
+    const json = await cli(['recommendations', '--json'], { env: services })
+    expect(json.code).toBe(0)
+    const { forecasts } = JSON.parse(json.stdout) as {
+      forecasts: { resource: string; outlook: string; etaMs: number | null }[]
+    }
+    const heap = forecasts.find((forecast) => forecast.resource === 'heap')
+    // A process that just started has seconds of history: no guess, an honest unknown.
+    expect(heap).toMatchObject({ outlook: 'unknown', etaMs: null })
+    const text = await cli(['recommendations'], { env: services })
+    expect(text.stdout).toMatch(/^outlook\s+confidence\s+forecast$/m)
+    expect(text.stdout).toMatch(/^unknown\s+—\s+heap: not enough data yet/m)
+  })
+
   it('prints a JSON list', async () => {
     const result = await cli(['recommendations', '--json'], { env: services })
     expect(result.code).toBe(0)
@@ -242,6 +265,7 @@ describe('usage', () => {
       'benchmark',
       'recommendations',
       'monitor',
+      'heap-snapshot',
       'token',
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'))
@@ -258,11 +282,12 @@ describe('usage', () => {
     expect(nested.stdout).toMatch(/^ {2}monitor /m)
   })
 
-  it('exits 2 on an unknown flag with commander’s message and the command’s help', async () => {
+  it('exits 2 on an unknown flag with commander’s message in one line pointing at --help', async () => {
     const result = await cli(['status', '--bogus'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("error: unknown option '--bogus'")
-    expect(result.stderr).toContain('Usage: bi-performance status [options]')
+    expect(result.stderr).toBe(
+      "bi-performance: unknown option '--bogus'; see bi-performance status --help\n",
+    )
   })
 
   it('exits 2 on a bad duration', async () => {

@@ -233,6 +233,22 @@ describe('clear-cache', () => {
 })
 
 describe('recommendations', () => {
+  it('prints the forecasts beside the recommendations, and in status', async () => {
+    const json = await cli(['recommendations', '--json'], remote())
+    const advice = JSON.parse(json.stdout) as {
+      recommendations: unknown[]
+      forecasts: { resource: string; summary: string }[]
+    }
+    expect(advice.forecasts.map((forecast) => forecast.resource)).toContain('heap')
+    const status = JSON.parse((await cli(['status', '--json'], remote())).stdout) as {
+      forecasts: unknown[]
+    }
+    expect(status.forecasts.length).toBeGreaterThan(0)
+    const text = await cli(['status'], remote())
+    expect(text.stdout).toMatch(/^outlook\s+confidence\s+forecast$/m)
+    expect(text.stdout).toContain('heap: not enough data yet')
+  })
+
   it('returns the list as JSON, filtered by priority', async () => {
     const all = await cli(['recommendations', '--json'], remote())
     expect(all.code).toBe(0)
@@ -252,7 +268,8 @@ describe('recommendations', () => {
     const result = await cli(['recommendations', '--priority', 'urgent'], remote())
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("option '--priority <level>' argument 'urgent' is invalid")
-    expect(result.stderr).toContain('Usage: bi-performance recommendations')
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('; see bi-performance recommendations --help')
   })
 })
 

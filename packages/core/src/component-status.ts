@@ -3,6 +3,8 @@ import type { HealthReport } from '@bi-perf/db'
 import type { MemoryStats } from '@bi-perf/memory'
 import type { AlertEvent, MonitorSnapshot } from '@bi-perf/monitor'
 import type { TaskQueueAvailability, TaskQueueStatus } from '@bi-perf/tasks'
+import type { LeakVerdict } from './leak-verdict.js'
+import { humanBytes, humanDuration } from './recommend-format.js'
 import type { ComponentStatus, HealthState } from './types.js'
 
 const OK: ComponentStatus = Object.freeze({ state: 'ok', reasons: [] })
@@ -82,7 +84,12 @@ export function tasksStatus(
   return OK
 }
 
-export function memoryStatus(stats: MemoryStats, leakSuspected: boolean): ComponentStatus {
+/**
+ * Degraded above a heap limit, or while a leak verdict (see `leakVerdict`: after the warm-up, no
+ * bulk load running, growth that matters against the heap limit) would reach the hard limit
+ * within hours, i.e. a `high` or `critical` verdict; a slow drift stays a recommendation.
+ */
+export function memoryStatus(stats: MemoryStats, leak: LeakVerdict | undefined): ComponentStatus {
   const reasons: string[] = []
   const percent = (ratio: number) => `${Math.round(ratio * 100)} %`
   if (stats.level !== 'normal') {
@@ -91,9 +98,10 @@ export function memoryStatus(stats: MemoryStats, leakSuspected: boolean): Compon
       `heap at ${percent(stats.heap.ratio)} of its limit (${stats.level} limit ${percent(limit)})`,
     )
   }
-  if (leakSuspected) {
-    const perMinute = (stats.leak.lastGrowthBytesPerMinute / 1024 / 1024).toFixed(1)
-    reasons.push(`heap after GC keeps growing (${perMinute} MiB/min): leak suspected`)
+  if (leak && (leak.priority === 'critical' || leak.priority === 'high')) {
+    reasons.push(
+      `heap after GC keeps growing (${humanBytes(leak.growthBytesPerMinute)}/min): leak suspected, the hard limit (${humanBytes(leak.hardLimitBytes)}) is about ${humanDuration(leak.etaMs)} away`,
+    )
   }
   return reasons.length === 0 ? OK : { state: 'degraded', reasons }
 }

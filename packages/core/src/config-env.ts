@@ -15,6 +15,7 @@ const CONVENTIONAL_NAMES: Readonly<Record<string, string>> = {
   'server.port': 'PORT',
   'server.host': 'HOST',
   'server.logLevel': 'BI_PERF_LOG_LEVEL',
+  'server.logFormat': 'BI_PERF_LOG_FORMAT',
   'server.auth.jwtSecret': 'BI_PERF_JWT_SECRET',
   'server.auth.jwtPreviousSecrets': 'BI_PERF_JWT_PREVIOUS_SECRETS',
   'server.auth.jwtPublicKey': 'BI_PERF_JWT_PUBLIC_KEY',
@@ -72,7 +73,7 @@ function upperSnake(segment: string): string {
  * path's segments split at camelCase humps, upper snake case, joined by `_`
  * (`cache.l1.maxBytes` → `BI_PERF_CACHE_L1_MAX_BYTES`), except the conventional names
  * `REDIS_URL`, `REDIS_CLUSTER_NODES`, `DATABASE_URL`, `PORT`, `HOST`, `BI_PERF_LOG_LEVEL`,
- * `BI_PERF_JWT_SECRET`, `BI_PERF_JWT_PUBLIC_KEY` and `BI_PERF_JWKS_URL`.
+ * `BI_PERF_LOG_FORMAT`, `BI_PERF_JWT_SECRET`, `BI_PERF_JWT_PUBLIC_KEY` and `BI_PERF_JWKS_URL`.
  *
  * @example
  * envVariableNames()['cache.l1.maxBytes'] // 'BI_PERF_CACHE_L1_MAX_BYTES'

@@ -38,6 +38,7 @@ describe('configSchema', () => {
         port: 8080,
         host: '127.0.0.1',
         logLevel: 'info',
+        logFormat: 'auto',
         auth: { clockTolerance: 30_000 },
         rateLimit: { requests: 300, window: 60_000, streams: 5 },
         bodyLimit: 1024 * 1024,

@@ -216,6 +216,11 @@ const memorySection = z
       .prefault('30s')
       .describe('Shortest time between two forced garbage collections (ms).'),
     leakDetection: z.boolean().default(true).describe('Watch the heap for steady growth.'),
+    heapSnapshotDir: nonEmptyString()
+      .optional()
+      .describe(
+        'Directory POST /performance/memory/heap-snapshot writes into (never a caller-chosen path). Unset: bi-perf-heap-snapshots in the OS temp directory.',
+      ),
   })
   .superRefine((memory, ctx) => {
     const { softLimit, hardLimit } = memory
@@ -325,6 +330,11 @@ const serverSection = z.strictObject({
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('Least severe log level written.'),
+  logFormat: oneOf(['auto', 'json', 'pretty'])
+    .default('auto')
+    .describe(
+      'Log output: json (one JSON object per line), pretty (a start-up banner and short lines for people), or auto: pretty on a terminal, json otherwise.',
+    ),
   auth: authSection
     .prefault({})
     .describe('Bearer-token authentication; without a key the API is open.'),
@@ -419,6 +429,16 @@ export const configSchema = z.strictObject({
       window: duration()
         .prefault('5m')
         .describe('Window the recommendation rules look back over (ms).'),
+      leakWarmup: duration({ allowZero: true })
+        .prefault('10m')
+        .describe(
+          'Time after start when heap growth is not judged a leak: caches fill and demo data is seeded (ms).',
+        ),
+      forecastHorizon: duration({ minMs: 60_000 })
+        .prefault('24h')
+        .describe(
+          'A confident forecast that the heap, a disk or the database pool runs out sooner than this raises a recommendation (ms). 24h: a disk filling overnight is reported a working day ahead.',
+        ),
     })
     .prefault({})
     .describe('Tuning recommendations.'),

@@ -3,11 +3,12 @@ import type { DatabaseStats } from '@bi-perf/db'
 import type { MemoryStats } from '@bi-perf/memory'
 import type { MonitorSnapshot } from '@bi-perf/monitor'
 import type { TaskQueueStatus } from '@bi-perf/tasks'
-import type { MetricSeriesName } from './metrics-history-series.js'
+import { diskUsedSeries } from './metrics-history-series.js'
+import type { DiskUsedSeriesName, MetricSeriesName } from './metrics-history-series.js'
 import type { OptimizerMetrics } from './types.js'
 
 /** Receives one point of one series. */
-export type PointSink = (series: MetricSeriesName, value: number) => void
+export type PointSink = (series: MetricSeriesName | DiskUsedSeriesName, value: number) => void
 
 /**
  * Derives the points of one record: gauges from `current` alone, interval series from the change
@@ -92,6 +93,7 @@ function deriveDatabase(
 ): void {
   emit('db.pool.waiting', current.pool.waiting)
   emit('db.pool.saturation', current.pool.saturation)
+  emit('db.pool.inUse', current.pool.active + current.pool.waiting)
   if (!previous || seconds <= 0) return
   emit('db.queries.slowPerSecond', newSlowQueries(previous, current) / seconds)
   const deltas = counterDeltas(
@@ -159,6 +161,7 @@ function deriveMemory(
   emit: PointSink,
 ): void {
   emit('memory.heapRatio', current.heap.ratio)
+  emit('memory.heapUsedBytes', current.heap.used)
   if (!previous || !current.leak.enabled) return
   const raised = current.leak.suspicions - previous.leak.suspicions
   if (raised >= 0) emit('memory.leakSuspected', raised > 0 ? 1 : 0)
@@ -179,4 +182,8 @@ function deriveSystem(
     emit('system.diskUsedPercent', Math.max(...filesystems.map((entry) => entry.usedPercent)))
   }
   if (current.eventLoop) emit('system.loopDelayP99Ms', current.eventLoop.delay.p99)
+  // Filesystems are read less often than the rest; repeating a reading would fake a flat trend.
+  if (current.filesystems && current.filesystems.sampledAt !== previous?.filesystems?.sampledAt) {
+    for (const entry of filesystems) emit(diskUsedSeries(entry.mount), entry.used)
+  }
 }

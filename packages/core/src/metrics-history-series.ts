@@ -28,6 +28,11 @@ export const METRIC_SERIES = {
   'cache.bytesSavedPerCompressed': 'bytes',
   /** Gauge: callers waiting for a pool connection. */
   'db.pool.waiting': 'count',
+  /**
+   * Gauge: connections checked out plus callers waiting for one: the demand the pool's `max` is
+   * forecast against.
+   */
+  'db.pool.inUse': 'count',
   /** Gauge: `active / max` of the pool. */
   'db.pool.saturation': 'ratio',
   /** Interval: checkouts that failed with `PoolTimeoutError`, per second. */
@@ -56,6 +61,8 @@ export const METRIC_SERIES = {
    * oldest-waiting figure).
    */
   'tasks.waitMs': 'ms',
+  /** Gauge: V8 heap used, bytes (the heap forecast fits its lower envelope). */
+  'memory.heapUsedBytes': 'bytes',
   /** Gauge: heap used / heap limit, as the memory manager defines its limits. */
   'memory.heapRatio': 'ratio',
   /** Interval: 1 when the memory manager raised a leak suspicion during the interval, else 0. */
@@ -72,3 +79,19 @@ export const METRIC_SERIES = {
 
 /** Name of a series of {@link METRIC_SERIES}. */
 export type MetricSeriesName = keyof typeof METRIC_SERIES
+
+/**
+ * Gauge, one series per mounted filesystem: bytes used, one point per filesystem reading of the
+ * monitor (every `filesystemInterval`), e.g. `system.disk.usedBytes:/var`.
+ */
+export type DiskUsedSeriesName = `system.disk.usedBytes:${string}`
+
+/**
+ * The name of a filesystem's used-bytes series.
+ *
+ * @example
+ * history.points(diskUsedSeries('/var'), 15 * 60_000)
+ */
+export function diskUsedSeries(mount: string): DiskUsedSeriesName {
+  return `system.disk.usedBytes:${mount}`
+}

@@ -2,7 +2,7 @@ import type { Duration } from '@bi-perf/cache'
 import { MetricRing, readDuration, summarizePoints } from '@bi-perf/internal'
 import { InvalidArgumentError } from './errors.js'
 import { derivePoints } from './metrics-history-derive.js'
-import type { MetricSeriesName } from './metrics-history-series.js'
+import type { DiskUsedSeriesName, MetricSeriesName } from './metrics-history-series.js'
 import type { WindowStats } from './metrics-history-stats.js'
 import type { OptimizerMetrics } from './types.js'
 
@@ -86,7 +86,7 @@ export function createMetricsHistory(options: MetricsHistoryOptions = {}): Metri
   let previous: OptimizerMetrics | undefined
   let newest = Number.NEGATIVE_INFINITY
 
-  const push = (series: MetricSeriesName, value: number): void => {
+  const push = (series: MetricSeriesName | DiskUsedSeriesName, value: number): void => {
     if (!Number.isFinite(value)) return
     let ring = rings.get(series)
     if (!ring) {

@@ -24,14 +24,17 @@ import type { MetricsHistory } from './metrics-history.js'
 import { toProfileName } from './profiles.js'
 import { trimCacheOnPressure } from './trim-on-pressure.js'
 import { registerOptimizerGauges } from './prometheus.js'
+import { leakVerdict } from './leak-verdict.js'
 import { recommend } from './recommend.js'
+import { forecastResources } from './forecast.js'
 import { InstanceRegistry } from './instance-registry.js'
 import { ProfileSync } from './profile-sync.js'
-import { diffTuning, tuningFor } from './tuning.js'
+import { profileEffect, tuningFor } from './tuning.js'
 import { withTimeout } from './with-timeout.js'
 import type {
   ComponentName,
   ComponentStatus,
+  Forecast,
   OptimizerEvents,
   OptimizerMetrics,
   OptimizerStatus,
@@ -80,6 +83,11 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   readonly instance = instanceName()
   readonly #components: Components
   readonly #history: MetricsHistory
+  readonly #historyRetentionMs: number
+  /** Samples recorded so far, and the count the cached forecasts were computed at. */
+  #samples = 0
+  #forecastsAt = -1
+  #forecasts: Forecast[] | undefined
   #profile: ProfileName
   #tuning: TuningValues
   #startedAt: number | undefined
@@ -92,6 +100,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   #health: HealthReport | undefined
   #breakerOpenSince: number | undefined
   #leakSuspectedAt: number | undefined
+  #bulkLoad: { running: number; lastEndedAt: number | null } | undefined
   #unsubscribe: (() => void)[] = []
   #registry: InstanceRegistry | undefined
   #memorySample: MemoryStats | undefined
@@ -104,9 +113,8 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     this.#components = components
     this.#profile = config.profile
     this.#tuning = tuning
-    this.#history = createMetricsHistory({
-      retention: Math.max(config.recommendations.window * 3, 15 * 60_000),
-    })
+    this.#historyRetentionMs = Math.max(config.recommendations.window * 3, 15 * 60_000)
+    this.#history = createMetricsHistory({ retention: this.#historyRetentionMs })
   }
 
   /** The in-process + Redis cache, `undefined` when disabled. */
@@ -168,6 +176,15 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
           this.#leakSuspectedAt = Date.now()
         }),
       )
+      // Start-up growth (caches filling, a seed) is not a leak: no rising run may begin before
+      // the warm-up ends, so no suspicion carries growth from it.
+      const resume = memory.pauseLeakDetection()
+      const warmup = setTimeout(resume, this.config.recommendations.leakWarmup)
+      warmup.unref()
+      this.#unsubscribe.push(() => {
+        clearTimeout(warmup)
+        resume()
+      })
     }
     if (tasks) {
       const onError = (error: Error) => this.#reportError(error)
@@ -259,11 +276,21 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       components.tasks = tasksStatus(this.#taskStatus, this.#taskStatusError, tasks.availability())
     }
     if (memory) {
-      const leak =
-        this.#leakSuspectedAt !== undefined && Date.now() - this.#leakSuspectedAt < LEAK_MEMORY_MS
       // From the last sample: a fresh stats() reads process.memoryUsage(), which costs
       // microseconds per call — too much for a status endpoint answering thousands a second.
-      components.memory = memoryStatus(this.#memorySample ?? memory.stats(), leak)
+      const stats = this.#memorySample ?? memory.stats()
+      const recent =
+        this.#leakSuspectedAt !== undefined && Date.now() - this.#leakSuspectedAt < LEAK_MEMORY_MS
+      // The same verdict as the memory.leak-suspected rule: warm-up, bulk loads, heap limit.
+      const leak = recent
+        ? leakVerdict(stats, {
+            hardLimit: this.#tuning.memory.hardLimit,
+            uptimeMs: this.#uptimeMs(),
+            warmupMs: this.config.recommendations.leakWarmup,
+            now: Date.now(),
+          })
+        : undefined
+      components.memory = memoryStatus(stats, leak)
     }
     if (monitor)
       components.monitor = monitorStatus(monitor.latest(), monitor.alerts(), monitor.running)
@@ -276,7 +303,25 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       running: this.running,
       startedAt: this.#startedAt === undefined ? null : new Date(this.#startedAt).toISOString(),
       uptimeMs: this.#uptimeMs(),
+      forecasts: this.forecasts(),
     }
+  }
+
+  /**
+   * When the heap, each disk, the task backlog and the database pool run out at the current
+   * rate, from the trend of the metrics history; `unknown` until there is enough of it.
+   */
+  forecasts(): Forecast[] {
+    // Status is read thousands of times a second; the trend only changes with a new sample.
+    if (this.#forecastsAt !== this.#samples || !this.#forecasts) {
+      this.#forecasts = forecastResources({
+        metrics: this.metrics(),
+        history: this.#history,
+        windowMs: this.#historyRetentionMs,
+      })
+      this.#forecastsAt = this.#samples
+    }
+    return this.#forecasts
   }
 
   /** Every component's figures in one object; task figures are from the last sample. */
@@ -298,6 +343,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       ...(taskStatus ? { tasks: taskStatus } : {}),
       ...(memory ? { memory: memory.stats() } : {}),
       ...(system ? { system } : {}),
+      ...(this.#bulkLoad ? { bulkLoad: { ...this.#bulkLoad } } : {}),
     }
   }
 
@@ -341,10 +387,14 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
     })
     memory?.configure({ softLimit: target.memory.softLimit, hardLimit: target.memory.hardLimit })
     const live = this.#readTuning(target)
+    // Settings this backend caps or ignores (a PGlite pool is 1 whatever the profile says) are
+    // reported as held, never as a change.
+    const effect = profileEffect(this.#tuning, live, previous, profile, this.config)
     const change: ProfileChange = {
       profile,
       previous,
-      changes: diffTuning(this.#tuning, live),
+      changes: effect.changes,
+      held: effect.held,
       appliedAt: new Date().toISOString(),
       origin,
     }
@@ -364,6 +414,9 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       metrics: this.metrics(),
       history: this.#history,
       windowMs: this.config.recommendations.window,
+      leakWarmupMs: this.config.recommendations.leakWarmup,
+      forecasts: this.forecasts(),
+      forecastHorizonMs: this.config.recommendations.forecastHorizon,
     })
     const { priority } = options
     if (priority === undefined) return list
@@ -375,6 +428,28 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       )
     }
     return list.filter((item) => PRIORITY_RANK[item.priority] <= PRIORITY_RANK[priority])
+  }
+
+  /**
+   * Runs a seed or bulk load: the heap grows on purpose meanwhile, so leak detection is paused
+   * until it settles (the run of rising post-GC samples starts afresh afterwards) and no leak is
+   * suspected from it; load-driven recommendations (CPU, loop delay, pool waits) whose window
+   * covers it stay at medium priority. Resolves or rejects as `work` does.
+   *
+   * @example
+   * await perf.bulkLoad(() => seedDemoData(db))
+   */
+  async bulkLoad<T>(work: Promise<T> | (() => Promise<T> | T)): Promise<T> {
+    const resume = this.#components.memory?.pauseLeakDetection()
+    const bulkLoad = (this.#bulkLoad ??= { running: 0, lastEndedAt: null })
+    bulkLoad.running++
+    try {
+      return await (typeof work === 'function' ? work() : work)
+    } finally {
+      bulkLoad.running--
+      bulkLoad.lastEndedAt = Date.now()
+      resume?.()
+    }
   }
 
   /**
@@ -507,6 +582,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
       if (breaker === undefined || breaker === 'closed') this.#breakerOpenSince = undefined
       else this.#breakerOpenSince ??= metrics.at
       this.#history.record(metrics)
+      this.#samples++
       this.emit('sample', metrics)
     } catch (error) {
       this.#reportError(error)

@@ -73,3 +73,31 @@ export function shortenSql(sql: string, max = 80): string {
   const line = sql.replace(/\s+/g, ' ').trim()
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
+
+/**
+ * A size for a sentence, with a space before the unit: `12.4 MiB`, `4 GiB`, `512 B`.
+ *
+ * @example
+ * humanBytes(13_002_342) // '12.4 MiB'
+ */
+export function humanBytes(bytes: number): string {
+  return formatBytes(bytes).replace(/([\d.]+)(\D+)$/, '$1 $2')
+}
+
+/**
+ * A duration for a sentence, in at most two units: `720 ms`, `45 s`, `5 min`, `3 h 10 min`,
+ * `2 d 4 h`.
+ *
+ * @example
+ * humanDuration(11_400_000) // '3 h 10 min'
+ */
+export function humanDuration(ms: number): string {
+  if (ms < 1_000) return `${round(ms, 1)} ms`
+  if (ms < 60_000) return `${round(ms / 1_000, 1)} s`
+  const minutes = Math.round(ms / 60_000)
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`
+  const days = Math.floor(hours / 24)
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`
+}

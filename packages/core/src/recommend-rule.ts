@@ -1,7 +1,10 @@
 import type { MetricsHistory, WindowStats } from './metrics-history.js'
 import type { MetricSeriesName } from './metrics-history-series.js'
-import { formatDuration, round } from './recommend-format.js'
-import type { OptimizerMetrics, Recommendation, RecommendationEvidence } from './types.js'
+import type { SettingProposal } from './recommend-apply.js'
+import { formatDuration, humanDuration, round } from './recommend-format.js'
+import { guardBulkLoad } from './recommend-bulk-load-guard.js'
+import { guardProfile } from './recommend-profile-guard.js'
+import type { Forecast, OptimizerMetrics, Recommendation, RecommendationEvidence } from './types.js'
 
 /**
  * Points a window needs before a rule may speak from it, unless it spans {@link MIN_SPAN_MS}:
@@ -20,6 +23,18 @@ export interface RuleContext {
   history: Pick<MetricsHistory, 'window' | 'latest'>
   /** How far back rules look, in milliseconds, e.g. `300_000` for five minutes. */
   windowMs: number
+  /**
+   * How long after start heap growth is not judged a leak (caches fill, demo data is seeded),
+   * milliseconds. @default 600_000
+   */
+  leakWarmupMs?: number
+  /** Time-to-exhaustion forecasts (`optimizer.forecasts()`); the forecast rule reads them. */
+  forecasts?: readonly Forecast[]
+  /**
+   * A confident forecast of exhaustion sooner than this raises a recommendation, milliseconds
+   * (`recommendations.forecastHorizon`). @default 86_400_000
+   */
+  forecastHorizonMs?: number
 }
 
 /** One recommendation rule: looks at the metrics and history, and speaks up or not. */
@@ -58,30 +73,51 @@ export function windowLabel(ctx: RuleContext): string {
 }
 
 /**
- * Evidence over the rule window, its value rounded to three decimals so it serializes cleanly.
+ * The rule window for a sentence, e.g. `over 5 min`.
  *
  * @example
- * windowEvidence(ctx, 'db.pool.waiting.p95', 7, 0) // { metric, value: 7, threshold: 0, window: '5m' }
+ * overWindow({ ...ctx, windowMs: 300_000 }) // 'over 5 min'
+ */
+export function overWindow(ctx: RuleContext): string {
+  return `over ${humanDuration(ctx.windowMs)}`
+}
+
+/**
+ * Evidence over the rule window, its value rounded to three decimals so it serializes cleanly,
+ * with `summary` saying it in words and human units.
+ *
+ * @example
+ * windowEvidence(ctx, 'db.pool.waiting.p95', 7, 0, '7 callers waiting (p95) over 5 min')
  */
 export function windowEvidence(
   ctx: RuleContext,
   metric: string,
   value: number,
   threshold: number,
+  summary: string,
 ): RecommendationEvidence {
-  return { metric, value: round(value, 3), threshold, window: windowLabel(ctx) }
+  return { metric, value: round(value, 3), threshold, window: windowLabel(ctx), summary }
 }
 
-/** What a rule's check returns: a recommendation without the rule's own id and component. */
-export type RuleFinding = Omit<Recommendation, 'id' | 'component'>
+/**
+ * What a rule's check returns: a recommendation without the rule's own id and component, and,
+ * when its action changes a tuning value, that change as a {@link SettingProposal} so the
+ * profile guard can check it.
+ */
+export type RuleFinding = Omit<Recommendation, 'id' | 'component'> & {
+  proposal?: SettingProposal
+}
 
 /**
- * A rule from its id, component and check; the recommendation carries the id and component.
+ * A rule from its id, component and check; the recommendation carries the id and component. A
+ * finding whose proposal would undo the active profile's choice is turned into advice to switch
+ * profile (see {@link guardProfile}); a load-driven finding during a bulk load stays at medium
+ * (see {@link guardBulkLoad}).
  *
  * @example
  * const rule = defineRule('db.pool-waiting', 'db', (ctx) => {
  *   const waiting = readWindow(ctx, 'db.pool.waiting')
- *   return waiting && waiting.p95 > 0 ? { priority: 'high', title, evidence, action } : undefined
+ *   return waiting && waiting.p95 > 0 ? { priority: 'high', title, evidence, action, apply } : undefined
  * })
  */
 export function defineRule(
@@ -94,7 +130,12 @@ export function defineRule(
     component,
     evaluate: (ctx) => {
       const finding = check(ctx)
-      return finding && { id, component, ...finding }
+      if (!finding) return undefined
+      const guarded = guardBulkLoad(id, ctx, guardProfile(ctx.metrics.profile, finding))
+      // The proposal is for the guards; a recommendation says it in `action` and `apply`.
+      const recommendation: RuleFinding = { ...guarded }
+      delete recommendation.proposal
+      return { id, component, ...recommendation }
     },
   }
 }

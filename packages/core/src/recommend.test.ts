@@ -9,8 +9,9 @@ function fixedRule(id: string, priority: RecommendationPriority): Recommendation
   return defineRule(id, 'cache', () => ({
     priority,
     title: id,
-    evidence: { metric: id, value: 1, threshold: 0, window: '5m' },
+    evidence: { metric: id, value: 1, threshold: 0, window: '5m', summary: `${id} 1` },
     action: 'nothing',
+    apply: { restart: false },
   }))
 }
 
@@ -49,7 +50,10 @@ describe('recommend', () => {
     const ids = defaultRules.map((rule) => rule.id)
     expect(ids.length).toBeGreaterThanOrEqual(14)
     expect(new Set(ids).size).toBe(ids.length)
-    for (const rule of defaultRules) expect(rule.id.startsWith(`${rule.component}.`)).toBe(true)
+    // Forecast rules are named for what they forecast, whatever component runs out.
+    for (const rule of defaultRules) {
+      expect(rule.id.startsWith(`${rule.component}.`) || rule.id.startsWith('forecast.')).toBe(true)
+    }
   })
 
   it('recommends nothing for a healthy process', () => {

@@ -1,6 +1,7 @@
 import type { RecommendationRule, RuleContext } from './recommend-rule.js'
 import { cacheRules } from './rules-cache.js'
 import { dbRules } from './rules-db.js'
+import { forecastRules } from './rules-forecast.js'
 import { memoryRules } from './rules-memory.js'
 import { systemRules } from './rules-system.js'
 import { tasksRules } from './rules-tasks.js'
@@ -16,8 +17,10 @@ const PRIORITY_ORDER: Readonly<Record<RecommendationPriority, number>> = {
 }
 
 /**
- * The built-in rules (17): cache, database, tasks, memory and system, each speaking only from
- * enough data (at least five points, or a minute, in the window).
+ * The built-in rules: cache, database, tasks, memory, system and forecasts, each speaking only
+ * from enough data (at least five points, or a minute, in the window). Every finding passes the
+ * profile guard (no proposal undoes the active profile) and the bulk-load guard (load-driven
+ * findings stay at medium while a seed runs); see `defineRule`.
  */
 export const defaultRules: readonly RecommendationRule[] = Object.freeze([
   ...cacheRules,
@@ -25,6 +28,7 @@ export const defaultRules: readonly RecommendationRule[] = Object.freeze([
   ...tasksRules,
   ...memoryRules,
   ...systemRules,
+  ...forecastRules,
 ])
 
 /**

@@ -14,7 +14,7 @@ describe('cache.low-hit-rate', () => {
 
   it('proposes doubling the TTL when most lookups miss', () => {
     const recommendation = cacheLowHitRate.evaluate(feed(lowHitRate))
-    expect(recommendation).toEqual({
+    expect(recommendation).toMatchObject({
       id: 'cache.low-hit-rate',
       priority: 'medium',
       component: 'cache',
@@ -48,7 +48,7 @@ describe('cache.high-eviction', () => {
   })
 
   it('proposes doubling l1.maxBytes when a full tier keeps evicting', () => {
-    expect(cacheHighEviction.evaluate(feed(evicting))).toEqual({
+    expect(cacheHighEviction.evaluate(feed(evicting))).toMatchObject({
       id: 'cache.high-eviction',
       priority: 'medium',
       component: 'cache',
@@ -86,7 +86,7 @@ describe('cache.compression-not-paying', () => {
   })
 
   it('proposes a four times higher threshold when compressed values barely shrink', () => {
-    expect(cacheCompressionNotPaying.evaluate(feed(tinySavings))).toEqual({
+    expect(cacheCompressionNotPaying.evaluate(feed(tinySavings))).toMatchObject({
       id: 'cache.compression-not-paying',
       priority: 'low',
       component: 'cache',
@@ -120,7 +120,7 @@ describe('cache.redis-circuit-open', () => {
   })
 
   it('is critical while the breaker is open, and says the cache serves from L1', () => {
-    expect(cacheRedisCircuitOpen.evaluate(feed(open))).toEqual({
+    expect(cacheRedisCircuitOpen.evaluate(feed(open))).toMatchObject({
       id: 'cache.redis-circuit-open',
       priority: 'critical',
       component: 'cache',
@@ -145,7 +145,7 @@ describe('cache.l2-slow', () => {
   const slow = () => ({ cache: { l2: { latencyMs: { p99: 35 } } } })
 
   it('flags a slow Redis and proposes keeping more reads in process', () => {
-    expect(cacheL2Slow.evaluate(feed(slow))).toEqual({
+    expect(cacheL2Slow.evaluate(feed(slow))).toMatchObject({
       id: 'cache.l2-slow',
       priority: 'medium',
       component: 'cache',

@@ -1,6 +1,15 @@
-import { formatBytes, formatDuration, formatPercent, round } from './recommend-format.js'
-import type { RecommendationRule } from './recommend-rule.js'
-import { defineRule, readWindow, windowEvidence, windowLabel } from './recommend-rule.js'
+import type { CacheStats } from '@bi-perf/cache'
+import type { SettingProposal } from './recommend-apply.js'
+import { NO_SETTING, describeProposal, proposalApply } from './recommend-apply.js'
+import { formatBytes, formatPercent, humanBytes, round } from './recommend-format.js'
+import type { RecommendationRule, RuleContext, RuleFinding } from './recommend-rule.js'
+import {
+  defineRule,
+  overWindow,
+  readWindow,
+  windowEvidence,
+  windowLabel,
+} from './recommend-rule.js'
 
 /** Mean hit rate below which the cache is not earning its keep. */
 const LOW_HIT_RATE = 0.5
@@ -16,6 +25,28 @@ const MIN_BYTES_SAVED_PER_COMPRESSED = 64
 const MIN_COMPRESSED_VALUES = 10
 /** Redis p99 latency, in milliseconds, above which the shared tier is slow. */
 const SLOW_L2_P99_MS = 20
+/**
+ * Entries removed by clears, deletes and invalidations per entry written, at and above which
+ * misses come from removals rather than expiry: a longer TTL cannot help.
+ */
+const REMOVALS_PER_WRITE = 0.5
+
+/** Doubling the in-process byte bound, as a proposal the profile guard can check. */
+function doubleL1(ctx: RuleContext): SettingProposal {
+  const from = ctx.metrics.tuning.cache.l1MaxBytes
+  return { setting: 'cache.l1.maxBytes', from, to: 2 * from }
+}
+
+/**
+ * Entries removed explicitly (clear, delete, tag invalidation, other instances' invalidations)
+ * per entry written since start, when that explains the misses; `undefined` otherwise.
+ */
+function removalShare(cache: CacheStats): number | undefined {
+  const { sets, deletes } = cache.l1
+  if (!cache.l1.enabled || sets === 0 || deletes === 0) return undefined
+  const share = deletes / sets
+  return share >= REMOVALS_PER_WRITE ? share : undefined
+}
 
 /** Most lookups miss: entries expire or are evicted before they are read again. */
 export const cacheLowHitRate = defineRule('cache.low-hit-rate', 'cache', (ctx) => {
@@ -24,19 +55,51 @@ export const cacheLowHitRate = defineRule('cache.low-hit-rate', 'cache', (ctx) =
   const lookups = readWindow(ctx, 'cache.lookups')
   if (!hitRate || !lookups) return undefined
   if (hitRate.mean >= LOW_HIT_RATE || lookups.mean < MIN_LOOKUPS_PER_SECOND) return undefined
-  const { ttlMs, l1MaxBytes } = ctx.metrics.tuning.cache
+  const cache = ctx.metrics.cache
+  const title = `Cache hit rate is ${formatPercent(hitRate.mean)} over ${windowLabel(ctx)} (${round(lookups.mean, 1)} lookups/s)`
+  const evidence = windowEvidence(
+    ctx,
+    'cache.hitRate.mean',
+    hitRate.mean,
+    LOW_HIT_RATE,
+    `hit rate ${formatPercent(hitRate.mean)} ${overWindow(ctx)} at ${round(lookups.mean, 1)} lookups/s (threshold ${formatPercent(LOW_HIT_RATE)})`,
+  )
+  const removed = removalShare(cache)
+  if (removed !== undefined) {
+    // Entries go before they expire: a longer TTL keeps nothing longer. Say so, quietly.
+    return {
+      priority: 'low',
+      title,
+      evidence: {
+        ...evidence,
+        summary: `${evidence.summary}; ${cache.l1.deletes} entries removed by clears and invalidations for ${cache.l1.sets} written since start`,
+      },
+      action: `misses follow clears and invalidations (${formatPercent(removed)} of the entries written were removed before they expired), so a longer cache.ttl would not help: clear by tag or pattern instead of everything, or less often`,
+      apply: NO_SETTING,
+    }
+  }
   const evictions = ctx.history.window('cache.l1.evictionsPerSecond', ctx.windowMs)
   // Evictions mean entries are pushed out before they expire: a longer TTL would not help.
-  const action =
+  const proposal: SettingProposal =
     evictions && evictions.mean >= HIGH_EVICTIONS_PER_SECOND
-      ? `raise cache.l1.maxBytes from ${formatBytes(l1MaxBytes)} to ${formatBytes(2 * l1MaxBytes)}: ${round(evictions.mean, 1)} entries/s are evicted before they are read again`
-      : `raise cache.ttl from ${formatDuration(ttlMs)} to ${formatDuration(2 * ttlMs)}`
+      ? doubleL1(ctx)
+      : {
+          setting: 'cache.ttl',
+          from: ctx.metrics.tuning.cache.ttlMs,
+          to: 2 * ctx.metrics.tuning.cache.ttlMs,
+        }
+  const why =
+    proposal.setting === 'cache.l1.maxBytes'
+      ? `: ${round(evictions!.mean, 1)} entries/s are evicted before they are read again`
+      : ''
   return {
     priority: 'medium',
-    title: `Cache hit rate is ${formatPercent(hitRate.mean)} over ${windowLabel(ctx)} (${round(lookups.mean, 1)} lookups/s)`,
-    evidence: windowEvidence(ctx, 'cache.hitRate.mean', hitRate.mean, LOW_HIT_RATE),
-    action,
-  }
+    title,
+    evidence,
+    action: `${describeProposal(proposal)}${why}`,
+    apply: proposalApply(proposal),
+    proposal,
+  } satisfies RuleFinding
 })
 
 /** The in-process tier is full and keeps evicting: it is too small for the working set. */
@@ -46,7 +109,7 @@ export const cacheHighEviction = defineRule('cache.high-eviction', 'cache', (ctx
   const fill = readWindow(ctx, 'cache.l1.fill')
   if (!evictions || !fill) return undefined
   if (evictions.mean < HIGH_EVICTIONS_PER_SECOND || fill.mean < FULL_L1_FILL) return undefined
-  const { l1MaxBytes } = ctx.metrics.tuning.cache
+  const proposal = doubleL1(ctx)
   return {
     priority: 'medium',
     title: `In-process cache evicts ${round(evictions.mean, 1)} entries/s at ${formatPercent(fill.mean)} full over ${windowLabel(ctx)}`,
@@ -55,8 +118,11 @@ export const cacheHighEviction = defineRule('cache.high-eviction', 'cache', (ctx
       'cache.l1.evictionsPerSecond.mean',
       evictions.mean,
       HIGH_EVICTIONS_PER_SECOND,
+      `${round(evictions.mean, 1)} evictions/s at ${formatPercent(fill.mean)} of ${humanBytes(ctx.metrics.tuning.cache.l1MaxBytes)} full ${overWindow(ctx)} (threshold ${HIGH_EVICTIONS_PER_SECOND}/s)`,
     ),
-    action: `raise cache.l1.maxBytes from ${formatBytes(l1MaxBytes)} to ${formatBytes(2 * l1MaxBytes)}`,
+    action: describeProposal(proposal),
+    apply: proposalApply(proposal),
+    proposal,
   }
 })
 
@@ -74,6 +140,11 @@ export const cacheCompressionNotPaying = defineRule(
       return undefined
     }
     const threshold = ctx.metrics.tuning.cache.compressionThreshold
+    const proposal: SettingProposal = {
+      setting: 'cache.compression.threshold',
+      from: threshold,
+      to: 4 * threshold,
+    }
     return {
       priority: 'low',
       title: `Compression saves ${round(saved.mean, 1)} bytes per value (${values} values compressed over ${windowLabel(ctx)})`,
@@ -82,8 +153,11 @@ export const cacheCompressionNotPaying = defineRule(
         'cache.bytesSavedPerCompressed.mean',
         saved.mean,
         MIN_BYTES_SAVED_PER_COMPRESSED,
+        `${round(saved.mean, 1)} bytes saved per compressed value, ${values} values ${overWindow(ctx)} (threshold ${MIN_BYTES_SAVED_PER_COMPRESSED} bytes)`,
       ),
-      action: `raise cache.compression.threshold from ${formatBytes(threshold)} to ${formatBytes(4 * threshold)}`,
+      action: describeProposal(proposal),
+      apply: proposalApply(proposal),
+      proposal,
     }
   },
 )
@@ -101,8 +175,15 @@ export const cacheRedisCircuitOpen = defineRule('cache.redis-circuit-open', 'cac
   return {
     priority: 'critical',
     title: `Redis circuit breaker is ${cache.l2.breaker} (open in ${formatPercent(open.mean)} of samples over ${windowLabel(ctx)})`,
-    evidence: { metric: 'cache.l2.breakerOpen', value: 1, threshold: 1, window: 'now' },
+    evidence: {
+      metric: 'cache.l2.breakerOpen',
+      value: 1,
+      threshold: 1,
+      window: 'now',
+      summary: `Redis circuit ${cache.l2.breaker} now, open in ${formatPercent(open.mean)} of samples ${overWindow(ctx)}; ${cache.l2.errors} failed commands`,
+    },
     action: `check Redis (connection ${cache.l2.connection}, ${cache.l2.errors} failed commands, ${cache.l2.pendingInvalidations} invalidations waiting); ${meanwhile}`,
+    apply: NO_SETTING,
   }
 })
 
@@ -111,12 +192,20 @@ export const cacheL2Slow = defineRule('cache.l2-slow', 'cache', (ctx) => {
   if (!ctx.metrics.cache?.l2) return undefined
   const p99 = readWindow(ctx, 'cache.l2.p99Ms')
   if (!p99 || p99.mean <= SLOW_L2_P99_MS) return undefined
-  const { l1MaxBytes } = ctx.metrics.tuning.cache
+  const proposal = doubleL1(ctx)
   return {
     priority: 'medium',
     title: `Redis p99 latency is ${round(p99.mean, 1)} ms over ${windowLabel(ctx)}`,
-    evidence: windowEvidence(ctx, 'cache.l2.p99Ms.mean', p99.mean, SLOW_L2_P99_MS),
-    action: `check Redis latency (network round trip, SLOWLOG GET, large values), and raise cache.l1.maxBytes from ${formatBytes(l1MaxBytes)} to ${formatBytes(2 * l1MaxBytes)} so more reads stay in process`,
+    evidence: windowEvidence(
+      ctx,
+      'cache.l2.p99Ms.mean',
+      p99.mean,
+      SLOW_L2_P99_MS,
+      `Redis p99 latency ${round(p99.mean, 1)} ms on average ${overWindow(ctx)} (threshold ${SLOW_L2_P99_MS} ms)`,
+    ),
+    action: `check Redis latency (network round trip, SLOWLOG GET, large values), and ${describeProposal(proposal)} so more reads stay in process`,
+    apply: proposalApply(proposal),
+    proposal,
   }
 })
 

@@ -10,7 +10,7 @@ describe('db.pool-waiting', () => {
   const waiting = () => ({ db: { pool: { waiting: 7 } } })
 
   it('proposes a bigger pool when queries wait for connections', () => {
-    expect(dbPoolWaiting.evaluate(feed(waiting))).toEqual({
+    expect(dbPoolWaiting.evaluate(feed(waiting))).toMatchObject({
       id: 'db.pool-waiting',
       priority: 'high',
       component: 'db',
@@ -42,7 +42,7 @@ describe('db.pool-timeouts', () => {
   const timingOut = (index: number) => ({ db: { pool: { acquireTimeouts: 3 * index } } })
 
   it('is critical when queries fail for want of a connection', () => {
-    expect(dbPoolTimeouts.evaluate(feed(timingOut))).toEqual({
+    expect(dbPoolTimeouts.evaluate(feed(timingOut))).toMatchObject({
       id: 'db.pool-timeouts',
       priority: 'critical',
       component: 'db',
@@ -109,7 +109,7 @@ describe('db.slow-queries', () => {
   const slowQueries = (index: number) => ({ db: { queries: { slow: slowList(index, 5), top } } })
 
   it('names the slow shape that costs the most, cut to 80 characters', () => {
-    expect(dbSlowQueries.evaluate(feed(slowQueries))).toEqual({
+    expect(dbSlowQueries.evaluate(feed(slowQueries))).toMatchObject({
       id: 'db.slow-queries',
       priority: 'medium',
       component: 'db',
@@ -137,7 +137,7 @@ describe('db.low-query-cache-hit-rate', () => {
   const missing = (index: number) => ({ db: { cache: { hits: 100 * index, misses: 300 * index } } })
 
   it('proposes a longer cache TTL or cache scopes when cached reads mostly miss', () => {
-    expect(dbLowQueryCacheHitRate.evaluate(feed(missing))).toEqual({
+    expect(dbLowQueryCacheHitRate.evaluate(feed(missing))).toMatchObject({
       id: 'db.low-query-cache-hit-rate',
       priority: 'medium',
       component: 'db',

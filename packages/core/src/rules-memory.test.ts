@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { feed, GiB, MiB } from './recommend-fixtures.js'
+import { feed, GiB, MiB, T0 } from './recommend-fixtures.js'
 import { memoryHeapNearLimit, memoryLeakSuspected } from './rules-memory.js'
 
 describe('memory.heap-near-limit', () => {
   const heapAt = (ratio: number) => () => ({ memory: { heap: { ratio, limit: 4 * GiB } } })
 
   it('is critical above the hard limit and proposes the memory profile or a bigger heap', () => {
-    expect(memoryHeapNearLimit.evaluate(feed(heapAt(0.9)))).toEqual({
+    expect(memoryHeapNearLimit.evaluate(feed(heapAt(0.9)))).toMatchObject({
       id: 'memory.heap-near-limit',
       priority: 'critical',
       component: 'memory',
@@ -41,38 +41,99 @@ describe('memory.heap-near-limit', () => {
 })
 
 describe('memory.leak-suspected', () => {
-  // The memory manager raises its suspicion between the sixth and seventh record.
-  const leaking = (index: number) => ({
-    memory: {
-      heap: { used: 1.5 * GiB, limit: 4 * GiB },
-      leak: {
-        suspicions: index >= 6 ? 1 : 0,
-        lastGrowthBytesPerMinute: index >= 6 ? 2 * MiB : 0,
+  const MINUTE = 60_000
+  /**
+   * The memory manager raises its suspicion between the sixth and seventh record (30 s apart);
+   * the process has been up `uptimeMinutes` at the last record.
+   */
+  const leaking =
+    ({
+      growthMiBPerMinute,
+      usedGiB = 1.5,
+      uptimeMinutes = 20,
+      paused = false,
+    }: {
+      growthMiBPerMinute: number
+      usedGiB?: number
+      uptimeMinutes?: number
+      paused?: boolean
+    }) =>
+    (index: number) => ({
+      uptimeMs: (uptimeMinutes - (9 - index) * 0.5) * MINUTE,
+      memory: {
+        heap: { used: usedGiB * GiB, limit: 4 * GiB },
+        leak: {
+          suspicions: index >= 6 ? 1 : 0,
+          lastGrowthBytesPerMinute: index >= 6 ? growthMiBPerMinute * MiB : 0,
+          lastSuspicionAt: index >= 6 ? T0 + 6 * 30_000 : 0,
+          paused,
+        },
       },
-    },
-  })
+    })
 
-  it('is critical when a leak was suspected in the window, with the growth rate', () => {
-    expect(memoryLeakSuspected.evaluate(feed(leaking))).toEqual({
+  it('is critical when the growth reaches the hard limit within half an hour', () => {
+    const recommendation = memoryLeakSuspected.evaluate(
+      feed(leaking({ growthMiBPerMinute: 50, usedGiB: 3 })),
+    )
+    expect(recommendation).toMatchObject({
       id: 'memory.leak-suspected',
       priority: 'critical',
       component: 'memory',
-      title: 'Heap after full GCs grows by 2MiB/min: a leak is suspected (1 suspicion so far)',
+      title:
+        'Heap after full GCs grows by 50 MiB/min: a leak is suspected, the hard limit is about 8 min away',
       evidence: {
         metric: 'memory.leak.growthBytesPerMinute',
-        value: 2 * MiB,
-        threshold: 0,
+        value: 50 * MiB,
         window: '5m',
+        summary:
+          'heap after GC grew 50 MiB/min (1.2% of the 4 GiB limit per min; threshold 0.1%); 3 GiB used, hard limit 3.4 GiB in about 8 min',
       },
-      action:
-        'write two heap snapshots a few minutes apart (memory.writeHeapSnapshot(dir)) and compare what grew; heap used is 1.5GiB of 4GiB',
+      apply: { command: 'bi-performance heap-snapshot', restart: false },
     })
+    expect(recommendation?.action).toContain('run bi-performance heap-snapshot twice')
+  })
+
+  it('is high when the hard limit is hours away, medium when it is days away', () => {
+    expect(memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 10 })))?.priority).toBe(
+      'high',
+    )
+    expect(memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 5 })))?.priority).toBe(
+      'medium',
+    )
+  })
+
+  it('stays silent on growth under 0.1 % of the heap limit per minute', () => {
+    expect(memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 2 })))).toBeUndefined()
+  })
+
+  it('gives no verdict during the warm-up, nor for a suspicion raised in it', () => {
+    expect(
+      memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 200, uptimeMinutes: 5 }))),
+    ).toBeUndefined()
+    // Up 12 minutes at the last record: the suspicion came at 10.5 min, after the warm-up.
+    expect(
+      memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 200, uptimeMinutes: 12 }))),
+    ).toBeDefined()
+    // Up 11 minutes: the suspicion came at 9.5 min, inside the warm-up.
+    expect(
+      memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 200, uptimeMinutes: 11 }))),
+    ).toBeUndefined()
+  })
+
+  it('gives no verdict while a bulk load pauses detection', () => {
+    expect(
+      memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 200, paused: true }))),
+    ).toBeUndefined()
   })
 
   it('stays silent on a suspicion raised before the window, and on too little data', () => {
-    const old = () => ({ memory: { leak: { suspicions: 1, lastGrowthBytesPerMinute: MiB } } })
+    const old = () => ({
+      uptimeMs: 3_600_000,
+      memory: { leak: { suspicions: 1, lastGrowthBytesPerMinute: 100 * MiB, lastSuspicionAt: T0 } },
+    })
     expect(memoryLeakSuspected.evaluate(feed(old))).toBeUndefined()
-    const recent = (index: number) => ({ memory: { leak: { suspicions: index } } })
-    expect(memoryLeakSuspected.evaluate(feed(recent, { count: 3 }))).toBeUndefined()
+    expect(
+      memoryLeakSuspected.evaluate(feed(leaking({ growthMiBPerMinute: 200 }), { count: 3 })),
+    ).toBeUndefined()
   })
 })

@@ -1,27 +1,84 @@
 import { describe, expect, it } from 'vitest'
-import { feed, GiB } from './recommend-fixtures.js'
+import { feed, GiB, T0 } from './recommend-fixtures.js'
 import { systemCpuHigh, systemDiskAlmostFull, systemLoopDelay } from './rules-system.js'
 
 describe('system.cpu-high', () => {
   const busy = () => ({ system: { cpu: { total: 92 } } })
 
-  it('proposes halving in-process task concurrency when the CPU stays busy', () => {
-    expect(systemCpuHigh.evaluate(feed(busy))).toEqual({
+  it('names no concurrency change when tasks do not run near the maximum', () => {
+    // The fixture's worker runs at concurrency 1 of 10 with nothing active: not the cause.
+    const recommendation = systemCpuHigh.evaluate(feed(busy))
+    expect(recommendation).toMatchObject({
       id: 'system.cpu-high',
       priority: 'high',
       component: 'system',
       title: 'CPU averages 92% over 5m (p95 92%)',
-      evidence: { metric: 'system.cpu.mean', value: 92, threshold: 85, window: '5m' },
-      action:
-        'lower tasks.concurrency.max from 10 to 5 so background tasks leave CPU to requests, or add CPU or instances',
+      evidence: {
+        metric: 'system.cpu.mean',
+        value: 92,
+        threshold: 85,
+        window: '5m',
+        summary: 'CPU 92% on average over 5 min (p95 92%, threshold 85%)',
+      },
+      apply: { restart: false },
     })
+    expect(recommendation?.action).not.toContain('tasks.concurrency')
+    expect(recommendation?.action).toContain('node --cpu-prof')
   })
 
-  it('proposes more CPU when this process runs no tasks', () => {
-    const ctx = feed(() => ({ ...busy(), tasks: undefined }))
-    expect(systemCpuHigh.evaluate(ctx)?.action).toBe(
-      'add CPU or instances, and profile the hot paths (node --cpu-prof)',
+  it('proposes halving task concurrency when tasks ran near the maximum', () => {
+    const crowded = () => ({
+      ...busy(),
+      tasks: { concurrency: 10, counts: { active: 9 }, throughputPerMinute: 600 },
+    })
+    const recommendation = systemCpuHigh.evaluate(feed(crowded))
+    expect(recommendation?.action).toBe(
+      'lower tasks.concurrency.max from 10 to 5 so background tasks leave CPU to requests, or run tasks in separate worker processes',
     )
+    expect(recommendation?.apply).toEqual({
+      yaml: 'tasks.concurrency.max: 5',
+      env: 'BI_PERF_TASKS_CONCURRENCY_MAX=5',
+      restart: true,
+    })
+    expect(recommendation?.evidence.summary).toContain('cause: tasks ran at concurrency 10 of 10')
+  })
+
+  it('names a slow embedded PGlite query as the cause before anything else', () => {
+    const slowEmbedded = (index: number) => ({
+      ...busy(),
+      tasks: { concurrency: 10, counts: { active: 9 }, throughputPerMinute: 600 },
+      db: {
+        backend: 'pglite' as const,
+        queries: {
+          slow: [
+            {
+              sql: 'SELECT week, avg(price) FROM prices GROUP BY week',
+              durationMs: 720,
+              at: new Date(T0 + index * 30_000).toISOString(),
+              error: null,
+            },
+          ],
+        },
+      },
+    })
+    const recommendation = systemCpuHigh.evaluate(feed(slowEmbedded))
+    expect(recommendation?.action).toContain(
+      'speed up or cache "SELECT week, avg(price) FROM prices GROUP BY week" (720 ms',
+    )
+    expect(recommendation?.action).not.toContain('tasks.concurrency')
+    expect(recommendation?.apply).toMatchObject({ restart: true })
+    expect(recommendation?.apply.env).toMatch(/^DATABASE_URL=postgres:\/\//)
+    expect(recommendation?.evidence.summary).toContain('the slowest 720 ms')
+  })
+
+  it('names GC pauses as the cause and proposes the memory profile', () => {
+    const collecting = () => ({ ...busy(), memory: { gc: { pauseMs: 6_000 } } })
+    const recommendation = systemCpuHigh.evaluate(feed(collecting))
+    expect(recommendation?.evidence.summary).toContain('garbage collection paused 10%')
+    expect(recommendation?.apply).toMatchObject({
+      command: 'bi-performance optimize memory',
+      restart: false,
+    })
   })
 
   it('stays silent below 85 %, and on too little data', () => {
@@ -59,7 +116,7 @@ describe('system.disk-almost-full', () => {
   })
 
   it('is critical above 95 % and says how much to free where', () => {
-    expect(systemDiskAlmostFull.evaluate(feed(usedPercent(96)))).toEqual({
+    expect(systemDiskAlmostFull.evaluate(feed(usedPercent(96)))).toMatchObject({
       id: 'system.disk-almost-full',
       priority: 'critical',
       component: 'system',
@@ -86,16 +143,27 @@ describe('system.disk-almost-full', () => {
 describe('system.loop-delay', () => {
   const stalling = () => ({ system: { eventLoop: { delay: { p99: 150 } } } })
 
-  it('proposes moving CPU work off the event loop when it stalls', () => {
-    expect(systemLoopDelay.evaluate(feed(stalling))).toEqual({
+  it('proposes moving CPU work off the event loop when no cause shows', () => {
+    expect(systemLoopDelay.evaluate(feed(stalling))).toMatchObject({
       id: 'system.loop-delay',
       priority: 'high',
       component: 'system',
       title: 'Event loop delay p99 reaches 150 ms (p95 over 5m)',
       evidence: { metric: 'system.loopDelayP99Ms.p95', value: 150, threshold: 100, window: '5m' },
       action:
-        'move CPU-bound work off the event loop: into tasks run by worker processes or into worker threads, or lower tasks.concurrency.max from 10 to 5',
+        'move CPU-bound work off the event loop, into tasks run by worker processes or into worker threads; profile with node --cpu-prof to find it',
+      apply: { restart: false },
     })
+  })
+
+  it('names a heap snapshot written in the window as the cause', () => {
+    const snapshotting = () => ({
+      ...stalling(),
+      memory: { snapshots: { written: 1, lastAt: T0 + 200_000, lastDurationMs: 3_200 } },
+    })
+    const recommendation = systemLoopDelay.evaluate(feed(snapshotting))
+    expect(recommendation?.evidence.summary).toContain('cause: a heap snapshot took 3.2 s')
+    expect(recommendation?.action).toContain('take heap snapshots off peak')
   })
 
   it('stays silent on a responsive loop, and on too little data', () => {

@@ -7,7 +7,7 @@ describe('tasks.growing-backlog', () => {
   const growing = (index: number) => ({ tasks: { counts: { backlog: 100 + 20 * index } } })
 
   it('proposes more concurrency when the backlog keeps growing', () => {
-    expect(tasksGrowingBacklog.evaluate(feed(growing))).toEqual({
+    expect(tasksGrowingBacklog.evaluate(feed(growing))).toMatchObject({
       id: 'tasks.growing-backlog',
       priority: 'high',
       component: 'tasks',
@@ -44,7 +44,7 @@ describe('tasks.high-failure-rate', () => {
   })
 
   it('is high when more than a tenth of the attempts fail', () => {
-    expect(tasksHighFailureRate.evaluate(feed(failing(80, 20)))).toEqual({
+    expect(tasksHighFailureRate.evaluate(feed(failing(80, 20)))).toMatchObject({
       id: 'tasks.high-failure-rate',
       priority: 'high',
       component: 'tasks',
@@ -58,7 +58,7 @@ describe('tasks.high-failure-rate', () => {
   it('is critical when most attempts fail', () => {
     const recommendation = tasksHighFailureRate.evaluate(feed(failing(20, 80)))
     expect(recommendation?.priority).toBe('critical')
-    expect(recommendation?.evidence).toEqual({
+    expect(recommendation?.evidence).toMatchObject({
       metric: 'tasks.failureRate.mean',
       value: 0.8,
       threshold: 0.5,
@@ -76,7 +76,7 @@ describe('tasks.concurrency-at-max', () => {
   const capped = () => ({ tasks: { concurrency: 10, counts: { backlog: 50 } } })
 
   it('proposes a higher maximum when workers stay at it while tasks wait', () => {
-    expect(tasksConcurrencyAtMax.evaluate(feed(capped))).toEqual({
+    expect(tasksConcurrencyAtMax.evaluate(feed(capped))).toMatchObject({
       id: 'tasks.concurrency-at-max',
       priority: 'medium',
       component: 'tasks',

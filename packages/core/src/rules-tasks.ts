@@ -1,7 +1,15 @@
 import type { TaskQueueStatus } from '@bi-perf/tasks'
+import type { SettingProposal } from './recommend-apply.js'
+import { NO_SETTING, describeProposal, proposalApply } from './recommend-apply.js'
 import { formatPercent, round } from './recommend-format.js'
-import type { RecommendationRule, RuleContext } from './recommend-rule.js'
-import { defineRule, readWindow, windowEvidence, windowLabel } from './recommend-rule.js'
+import type { RecommendationRule, RuleContext, RuleFinding } from './recommend-rule.js'
+import {
+  defineRule,
+  overWindow,
+  readWindow,
+  windowEvidence,
+  windowLabel,
+} from './recommend-rule.js'
 
 /** Tasks waiting above which a growing backlog is worth acting on. */
 const BACKLOG_THRESHOLD = 100
@@ -18,10 +26,11 @@ const BACKLOG_PER_SLOT = 1
 /** Mean CPU, percent, above which more concurrency in this process would only queue on it. */
 const HIGH_CPU_PERCENT = 85
 
-/** The concurrency maximum as a concrete change, e.g. `raise tasks.concurrency.max from 10 to 20`. */
-function raiseConcurrencyMax(ctx: RuleContext): string {
-  const { concurrencyMax } = ctx.metrics.tuning.tasks
-  return `raise tasks.concurrency.max from ${concurrencyMax} to ${2 * concurrencyMax}`
+/** Doubling the concurrency maximum, e.g. `raise tasks.concurrency.max from 10 to 20`. */
+function raiseConcurrencyMax(ctx: RuleContext): Pick<RuleFinding, 'action' | 'apply' | 'proposal'> {
+  const from = ctx.metrics.tuning.tasks.concurrencyMax
+  const proposal: SettingProposal = { setting: 'tasks.concurrency.max', from, to: 2 * from }
+  return { action: describeProposal(proposal), apply: proposalApply(proposal), proposal }
 }
 
 /** The backlog keeps growing: tasks arrive faster than the workers finish them. */
@@ -33,9 +42,13 @@ export const tasksGrowingBacklog = defineRule('tasks.growing-backlog', 'tasks', 
   if (backlog.slopePerMinute <= BACKLOG_GROWTH_PER_MINUTE || backlog.last <= BACKLOG_THRESHOLD) {
     return undefined
   }
-  const action = tasks.worker
-    ? `${raiseConcurrencyMax(ctx)}, or add worker processes`
-    : `start worker processes for queue "${tasks.name}" (this process only enqueues)`
+  const raise = raiseConcurrencyMax(ctx)
+  const fix: Pick<RuleFinding, 'action' | 'apply' | 'proposal'> = tasks.worker
+    ? { ...raise, action: `${raise.action}, or add worker processes` }
+    : {
+        action: `start worker processes for queue "${tasks.name}" (this process only enqueues)`,
+        apply: NO_SETTING,
+      }
   return {
     priority: 'high',
     title: `Task backlog grows by ${round(backlog.slopePerMinute, 1)}/min over ${windowLabel(ctx)} (${backlog.last} waiting)`,
@@ -44,8 +57,9 @@ export const tasksGrowingBacklog = defineRule('tasks.growing-backlog', 'tasks', 
       'tasks.backlog.slopePerMinute',
       backlog.slopePerMinute,
       BACKLOG_GROWTH_PER_MINUTE,
+      `backlog grew ${round(backlog.slopePerMinute, 1)} tasks/min ${overWindow(ctx)} to ${backlog.last} waiting (threshold ${BACKLOG_THRESHOLD} waiting and growing)`,
     ),
-    action,
+    ...fix,
   }
 })
 
@@ -64,8 +78,10 @@ export const tasksHighFailureRate = defineRule('tasks.high-failure-rate', 'tasks
       'tasks.failureRate.mean',
       failureRate.mean,
       critical ? CRITICAL_FAILURE_RATE : HIGH_FAILURE_RATE,
+      `${formatPercent(failureRate.mean)} of task attempts failed ${overWindow(ctx)} (threshold ${formatPercent(critical ? CRITICAL_FAILURE_RATE : HIGH_FAILURE_RATE)})`,
     ),
     action: failedTasksAction(tasks),
+    apply: NO_SETTING,
   }
 })
 
@@ -83,15 +99,24 @@ export const tasksConcurrencyAtMax = defineRule('tasks.concurrency-at-max', 'tas
   if (backlog.mean < BACKLOG_PER_SLOT * ctx.metrics.tuning.tasks.concurrencyMax) return undefined
   const cpu = ctx.history.window('system.cpu', ctx.windowMs)
   // More concurrency in a CPU-bound process only queues on the CPU: spread it over processes.
-  const action =
+  const fix: Pick<RuleFinding, 'action' | 'apply' | 'proposal'> =
     cpu && cpu.mean > HIGH_CPU_PERCENT
-      ? `add worker processes rather than concurrency: CPU is at ${round(cpu.mean, 1)}% (tasks.concurrency.max stays ${ctx.metrics.tuning.tasks.concurrencyMax})`
+      ? {
+          action: `add worker processes rather than concurrency: CPU is at ${round(cpu.mean, 1)}% (tasks.concurrency.max stays ${ctx.metrics.tuning.tasks.concurrencyMax})`,
+          apply: NO_SETTING,
+        }
       : raiseConcurrencyMax(ctx)
   return {
     priority: 'medium',
     title: `Workers ran at maximum concurrency ${formatPercent(atMax.mean)} of the time over ${windowLabel(ctx)} with ${round(backlog.mean, 1)} tasks waiting on average`,
-    evidence: windowEvidence(ctx, 'tasks.atMax.mean', atMax.mean, AT_MAX_SHARE),
-    action,
+    evidence: windowEvidence(
+      ctx,
+      'tasks.atMax.mean',
+      atMax.mean,
+      AT_MAX_SHARE,
+      `at maximum concurrency ${ctx.metrics.tuning.tasks.concurrencyMax} in ${formatPercent(atMax.mean)} of samples ${overWindow(ctx)}, ${round(backlog.mean, 1)} tasks waiting on average (threshold ${formatPercent(AT_MAX_SHARE)})`,
+    ),
+    ...fix,
   }
 })
 

@@ -75,4 +75,49 @@ describe('LeakDetector', () => {
     expect(Number.isFinite(event.growthBytesPerMinute)).toBe(true)
     expect(event.growthBytesPerMinute).toBeGreaterThan(0)
   })
+
+  it('ignores growth while paused and needs a fresh run after the pause ends', () => {
+    const detector = new LeakDetector(3, 0)
+    feed(
+      detector,
+      [1, 2].map((n) => n * MiB),
+    )
+    const resume = detector.pause()
+    expect(detector.paused).toBe(true)
+    // A seed: the heap climbs fast, but no sample counts.
+    expect(
+      feed(
+        detector,
+        [3, 4, 5, 6].map((n) => n * MiB),
+      ),
+    ).toEqual([undefined, undefined, undefined, undefined])
+    resume()
+    resume()
+    expect(detector.paused).toBe(false)
+    // Two rising samples after the pause are not yet a run of three.
+    expect(
+      feed(
+        detector,
+        [7, 8].map((n) => n * MiB),
+      ),
+    ).toEqual([undefined, undefined])
+    expect(detector.suspicions).toBe(0)
+    expect(
+      feed(
+        detector,
+        [9].map((n) => n * MiB),
+      )[0],
+    ).toBeDefined()
+    expect(detector.lastSuspicionAt).toBeGreaterThan(0)
+  })
+
+  it('keeps pausing until every nested pause has ended', () => {
+    const detector = new LeakDetector(3, 0)
+    const first = detector.pause()
+    const second = detector.pause()
+    first()
+    expect(detector.paused).toBe(true)
+    second()
+    expect(detector.paused).toBe(false)
+  })
 })

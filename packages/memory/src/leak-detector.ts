@@ -9,6 +9,31 @@ export class LeakDetector {
   samplesTaken = 0
   suspicions = 0
   lastGrowthBytesPerMinute = 0
+  /** When the last suspicion was raised, epoch milliseconds; 0 before the first. */
+  lastSuspicionAt = 0
+  #holds = 0
+
+  /** Whether a hold ({@link pause}) is in force: samples are ignored. */
+  get paused(): boolean {
+    return this.#holds > 0
+  }
+
+  /**
+   * Ignores samples until the returned function is called (holds nest): a seed or bulk load
+   * grows the heap on purpose. Releasing the last hold starts a fresh run, so growth from the
+   * load never counts toward a suspicion. The release is idempotent.
+   */
+  pause(): () => void {
+    this.#holds++
+    this.#rising = []
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.#holds--
+      if (this.#holds === 0) this.#rising = []
+    }
+  }
 
   constructor(
     public samples: number,
@@ -21,6 +46,7 @@ export class LeakDetector {
 
   /** Adds a sample; returns the suspicion when this sample completes a rising run. */
   add(sample: LeakSample): LeakSuspectedEvent | undefined {
+    if (this.#holds > 0) return undefined
     this.samplesTaken++
     const last = this.#rising.at(-1)
     if (last !== undefined && sample.heapUsed <= last.heapUsed) {
@@ -41,6 +67,7 @@ export class LeakDetector {
     }
     this.suspicions++
     this.lastGrowthBytesPerMinute = event.growthBytesPerMinute
+    this.lastSuspicionAt = sample.at
     // A new suspicion needs a fresh run, so a steady leak reports once per run, not per GC.
     this.#rising = [sample]
     return event

@@ -289,7 +289,15 @@ describe('heap and GC tracking', () => {
       leakSamples: 5,
       leakMinGrowth: 1_048_576,
     })
-    expect(stats.snapshots).toEqual({ written: 0, failed: 0, inProgress: false, lastPath: null })
+    expect(stats.snapshots).toEqual({
+      written: 0,
+      failed: 0,
+      inProgress: false,
+      lastPath: null,
+      lastAt: 0,
+      lastDurationMs: 0,
+    })
+    expect(stats.leak).toMatchObject({ paused: false, lastSuspicionAt: 0, suspicions: 0 })
     expect(stats.closed).toBe(false)
   })
 })

@@ -65,6 +65,8 @@ export class MemoryManagerImpl implements MemoryManager {
     failed: 0,
     inProgress: false,
     lastPath: null as string | null,
+    lastAt: 0,
+    lastDurationMs: 0,
   }
   #timer: NodeJS.Timeout | undefined
   #checks = 0
@@ -138,6 +140,8 @@ export class MemoryManagerImpl implements MemoryManager {
         risingSamples: this.#leak.risingSamples,
         suspicions: this.#leak.suspicions,
         lastGrowthBytesPerMinute: this.#leak.lastGrowthBytesPerMinute,
+        lastSuspicionAt: this.#leak.lastSuspicionAt,
+        paused: this.#leak.paused,
       },
       pools,
       snapshots: { ...this.#snapshots },
@@ -191,6 +195,10 @@ export class MemoryManagerImpl implements MemoryManager {
     return pool
   }
 
+  pauseLeakDetection(): () => void {
+    return this.#leak.pause()
+  }
+
   async writeHeapSnapshot(dir: string): Promise<string> {
     this.#assertOpen()
     if (this.#snapshots.inProgress) throw new SnapshotInProgressError()
@@ -199,6 +207,8 @@ export class MemoryManagerImpl implements MemoryManager {
       const written = await writeSnapshot(dir)
       this.#snapshots.written++
       this.#snapshots.lastPath = written.path
+      this.#snapshots.lastAt = Date.now()
+      this.#snapshots.lastDurationMs = written.durationMs
       this.#emit('heap-snapshot', written)
       return written.path
     } catch (error) {

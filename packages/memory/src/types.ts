@@ -356,6 +356,10 @@ export interface LeakStats {
   suspicions: number
   /** Growth rate of the last suspicion, bytes per minute; 0 before the first. */
   lastGrowthBytesPerMinute: number
+  /** When the last suspicion was raised, epoch milliseconds; 0 before the first. */
+  lastSuspicionAt: number
+  /** Whether detection is paused by {@link MemoryManager.pauseLeakDetection} (a bulk load runs). */
+  paused: boolean
 }
 
 /** One V8 heap space (`v8.getHeapSpaceStatistics()`), bytes. */
@@ -401,6 +405,10 @@ export interface MemoryStats {
     inProgress: boolean
     /** Path of the last snapshot written, or `null`. */
     lastPath: string | null
+    /** When the last snapshot finished, epoch milliseconds; 0 before the first. */
+    lastAt: number
+    /** How long the last snapshot took (the event loop was blocked most of it), milliseconds. */
+    lastDurationMs: number
   }
   settings: MemorySettings
   closed: boolean
@@ -441,6 +449,16 @@ export interface MemoryManager {
    * times the heap: take snapshots out of the load path.
    */
   writeHeapSnapshot(dir: string): Promise<string>
+  /**
+   * Pauses leak detection until the returned function is called, for a seed or bulk load that
+   * grows the heap on purpose: samples taken meanwhile are ignored, and the run of rising samples
+   * starts afresh after the last pause ends. Pauses nest; the returned function is idempotent.
+   *
+   * @example
+   * const resume = memory.pauseLeakDetection()
+   * try { await seedDemoData() } finally { resume() }
+   */
+  pauseLeakDetection(): () => void
   /** Stops the timer and the GC observer. Idempotent. Pools keep working. */
   close(): void
 }

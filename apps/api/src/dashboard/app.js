@@ -2,15 +2,11 @@
 // Entry of the dashboard page: token → live stream → charts and cards. Served as a module from
 // /dashboard/app.js; the page carries no inline script (the API's CSP forbids it).
 
+import { createAdvice } from './advice.js'
 import { clearToken, createApi, saveToken, takeToken, tokenClaims } from './api.js'
 import { createBiCard } from './bi.js'
 import { createCharts, HISTORY_SERIES } from './charts.js'
-import {
-  createCachePanel,
-  createHeader,
-  createProfilePanel,
-  createRecommendations,
-} from './panels.js'
+import { createCachePanel, createHeader, createProfilePanel } from './panels.js'
 import { openMetricsStream } from './stream.js'
 
 const $ = (id) => document.getElementById(id)
@@ -53,7 +49,10 @@ async function start(token) {
   const charts = createCharts($('charts'))
 
   try {
-    profile.show((await header.refreshStatus()).profile)
+    const status = await header.refreshStatus()
+    profile.show(status.profile)
+    charts.setSampleInterval(status.sampleIntervalMs)
+    charts.setComponents(Object.keys(status.components))
   } catch (error) {
     // A 401 already brought back the login form; other failures leave it to the stream's retries.
     if (error.status === 401) return
@@ -66,7 +65,7 @@ async function start(token) {
   } catch {
     // An older server without /analytics/history: the charts start empty.
   }
-  createRecommendations(api)
+  createAdvice(api)
   createBiCard(api)
 
   stream = openMetricsStream(token, {

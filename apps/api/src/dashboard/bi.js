@@ -36,7 +36,10 @@ function table(headers, rows) {
       ),
     ),
   )
-  return element('table', {}, [element('thead', {}, [head]), element('tbody', {}, body)])
+  // A narrow screen scrolls the table inside its box, never the page.
+  return element('div', { className: 'table-scroll' }, [
+    element('table', {}, [element('thead', {}, [head]), element('tbody', {}, body)]),
+  ])
 }
 
 function section(body, widget, title, content) {

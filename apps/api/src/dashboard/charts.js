@@ -1,9 +1,12 @@
 /* global document, getComputedStyle, ResizeObserver, window */
 // The live charts: one uPlot per card, fed by metrics snapshots (and, at start, by the server's
 // recent history so the charts are not empty). Interval figures (hit rates, queries per second)
-// come from two consecutive snapshots, as the server's history derives them.
+// come from two consecutive snapshots, as the server's history derives them. A chart without a
+// line to draw says why instead.
 
-const MB = 1024 * 1024
+import { formatBytes } from './format.js'
+import { AXIS_FONT, timeLabels, timeTicks } from './time-axis.js'
+
 /** Ten minutes of points at one snapshot a second. */
 const MAX_POINTS = 600
 /** Seconds of history a chart shows. */
@@ -27,10 +30,13 @@ function perSecond(now, before, elapsedMs) {
 /**
  * The charts: per series a label, optionally the server history series that fills it at start
  * (`history`, multiplied by `scale`), and `live(metrics, previous)` for each new snapshot.
+ * `needs` names the components the chart draws from (its empty state says which one is off), and
+ * `shown(metrics)`, when present, hides the card for a server without that part (Redis).
  */
 export const CHARTS = [
   {
     id: 'cpu',
+    needs: ['monitor'],
     percent: true,
     title: 'CPU',
     unit: '%',
@@ -41,6 +47,7 @@ export const CHARTS = [
   },
   {
     id: 'memory',
+    needs: ['memory', 'monitor'],
     percent: true,
     title: 'Memory',
     unit: '%',
@@ -60,13 +67,15 @@ export const CHARTS = [
     note: (m) => {
       const heap = m.memory?.heap?.used ?? m.system?.process?.heap?.used
       const rss = m.memory?.heap?.rss ?? m.system?.process?.rss
-      return heap === undefined
-        ? ''
-        : `heap ${(heap / MB).toFixed(0)} MB · rss ${(rss / MB).toFixed(0)} MB`
+      if (heap === undefined) return ''
+      return rss === undefined
+        ? `heap ${formatBytes(heap)}`
+        : `heap ${formatBytes(heap)} · rss ${formatBytes(rss)}`
     },
   },
   {
     id: 'event-loop',
+    needs: ['monitor'],
     title: 'Event-loop delay',
     unit: 'ms',
     series: [
@@ -80,6 +89,8 @@ export const CHARTS = [
   },
   {
     id: 'cache-hit',
+    needs: ['cache'],
+    idle: 'no cache lookups in this window',
     percent: true,
     title: 'Cache hit rate',
     unit: '%',
@@ -104,19 +115,19 @@ export const CHARTS = [
   },
   {
     id: 'l2-latency',
+    needs: ['cache'],
+    shown: (m) => Boolean(m.cache?.l2),
     title: 'L2 (Redis) latency',
     unit: 'ms',
     series: [
       { label: 'p99', history: 'cache.l2.p99Ms', live: (m) => m.cache?.l2?.latencyMs?.p99 },
       { label: 'p50', live: (m) => m.cache?.l2?.latencyMs?.p50 },
     ],
-    note: (m) =>
-      m.cache?.l2
-        ? `${m.cache.l2.connection} · breaker ${m.cache.l2.breaker}`
-        : 'no Redis tier configured (in-process cache only)',
+    note: (m) => (m.cache?.l2 ? `${m.cache.l2.connection} · breaker ${m.cache.l2.breaker}` : ''),
   },
   {
     id: 'db',
+    needs: ['db'],
     percent: true,
     title: 'Database pool & queries',
     unit: '% · q/s',
@@ -141,6 +152,7 @@ export const CHARTS = [
   },
   {
     id: 'tasks',
+    needs: ['tasks'],
     title: 'Tasks',
     unit: '/min · backlog',
     series: [
@@ -173,9 +185,62 @@ const format = (value) =>
       ? value.toFixed(0)
       : value.toFixed(Math.abs(value) >= 10 ? 1 : 2)
 
+/** Component names in the order an empty state lists them. */
+const COMPONENT_NAMES = {
+  monitor: 'the system monitor',
+  memory: 'memory management',
+  cache: 'the cache',
+  db: 'the database',
+  tasks: 'tasks',
+}
+
+/** Why `chart` has no line: a component that is off, no lookups yet, or no samples yet. */
+function emptyReason(chart, components, intervalS, hadPoints) {
+  const off = components ? chart.needs.filter((name) => !components.includes(name)) : []
+  if (off.length === chart.needs.length && off.length > 0) {
+    return `${off.map((name) => COMPONENT_NAMES[name]).join(' and ')} ${off.length > 1 ? 'are' : 'is'} off`
+  }
+  if (hadPoints && chart.idle) return chart.idle
+  return `no data yet — samples arrive every ${intervalS} s`
+}
+
+/** Whether some series has two values in the visible window, i.e. a line to draw. */
+function hasLine(data) {
+  const xs = data[0]
+  const from = xs.length > 0 ? xs[xs.length - 1] - WINDOW_S : 0
+  return data.slice(1).some((ys) => {
+    let values = 0
+    for (let i = xs.length - 1; i >= 0 && xs[i] >= from && values < 2; i -= 1) {
+      if (ys[i] !== null && ys[i] !== undefined) values += 1
+    }
+    return values >= 2
+  })
+}
+
+/** The x axis: ticks whose labels never overlap, the date only where a day starts. */
+function timeAxis(axisColor, gridColor) {
+  // uPlot hands the plot's width (CSS px) of the layout pass under way to `space`, which runs
+  // just before `splits`; `bbox` may still hold the previous size while a card resizes.
+  let plotWidth = 0
+  return {
+    stroke: axisColor,
+    grid: { stroke: gridColor },
+    ticks: { stroke: gridColor },
+    font: AXIS_FONT,
+    space: (_, __, ___, ____, width) => {
+      plotWidth = width
+      return 40
+    },
+    splits: (_, __, min, max) => timeTicks(min, max, plotWidth),
+    values: (u, ticks) => timeLabels(ticks, u.scales.x.min, u.scales.x.max),
+    size: (_, values) => (values?.some((value) => value.includes('\n')) ? 48 : 32),
+  }
+}
+
 /**
- * Builds one card per chart in `container` and returns `{ push(metrics), prefill(history) }`.
- * Each card carries `data-points` (points drawn) for tests; the uPlot instances are on
+ * Builds one card per chart in `container` and returns `{ push(metrics), prefill(history),
+ * setSampleInterval(ms), setComponents(names) }`. Each card carries `data-points` (points drawn) and `data-state`
+ * (`data`, or `empty` with the reason in `.chart-empty`) for tests; the uPlot instances are on
  * `window.__biPerf.charts`.
  */
 export function createCharts(container) {
@@ -187,6 +252,8 @@ export function createCharts(container) {
     card.className = 'card'
     card.id = `chart-${chart.id}`
     card.dataset.points = '0'
+    // A part the server may not have (Redis) stays hidden until the metrics show it.
+    card.hidden = chart.shown !== undefined
     const title = document.createElement('h2')
     const name = document.createElement('span')
     name.textContent = `${chart.title} `
@@ -199,6 +266,10 @@ export function createCharts(container) {
     title.append(name, value)
     const target = document.createElement('div')
     target.className = 'chart'
+    const empty = document.createElement('p')
+    empty.className = 'chart-empty'
+    empty.setAttribute('role', 'status')
+    target.append(empty)
     const note = document.createElement('p')
     note.className = 'chart-note'
     card.append(title, target, note)
@@ -207,7 +278,7 @@ export function createCharts(container) {
     const data = [[], ...chart.series.map(() => [])]
     const plot = new uPlot(
       {
-        width: Math.max(280, target.clientWidth),
+        width: Math.max(200, target.clientWidth),
         height: 180,
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
@@ -220,7 +291,7 @@ export function createCharts(container) {
               const xs = data[0]
               const last = xs.length > 0 ? xs[xs.length - 1] : Date.now() / 1000
               const first = xs.length > 1 ? Math.max(xs[0], last - WINDOW_S) : last - 60
-              return [first, last]
+              return [first, Math.max(last, first + 1)]
             },
           },
           left: {
@@ -242,10 +313,25 @@ export function createCharts(container) {
           })),
         ],
         axes: [
-          { stroke: axisColor, grid: { stroke: gridColor } },
-          { scale: 'left', stroke: axisColor, grid: { stroke: gridColor }, size: 48 },
+          timeAxis(axisColor, gridColor),
+          {
+            scale: 'left',
+            stroke: axisColor,
+            grid: { stroke: gridColor },
+            font: AXIS_FONT,
+            size: 44,
+          },
           ...(right
-            ? [{ scale: 'right', side: 1, stroke: axisColor, grid: { show: false }, size: 48 }]
+            ? [
+                {
+                  scale: 'right',
+                  side: 1,
+                  stroke: axisColor,
+                  grid: { show: false },
+                  font: AXIS_FONT,
+                  size: 40,
+                },
+              ]
             : []),
         ],
       },
@@ -256,7 +342,7 @@ export function createCharts(container) {
       const width = target.clientWidth
       if (width > 0 && width !== plot.width) plot.setSize({ width, height: 180 })
     }).observe(target)
-    return { chart, card, value, note, plot, data }
+    return { chart, card, value, note, empty, plot, data }
   })
 
   container.prepend(...charts.map((entry) => entry.card))
@@ -266,12 +352,37 @@ export function createCharts(container) {
   }
 
   let previous
+  /** Enabled components (from the status), or undefined before it arrived. */
+  let components
+  /** Seconds between samples: the monitor's interval from the status, once a second before it. */
+  let intervalS = 1
+
+  const showState = (entry) => {
+    const line = hasLine(entry.data)
+    entry.card.dataset.state = line ? 'data' : 'empty'
+    entry.empty.hidden = line
+    entry.empty.textContent = line
+      ? ''
+      : emptyReason(entry.chart, components, intervalS, entry.data[0].length > 1)
+  }
   const redraw = (entry) => {
     entry.plot.setData(entry.data)
     entry.card.dataset.points = String(entry.data[0].length)
+    showState(entry)
   }
+  charts.forEach(showState)
 
   return {
+    /** The components the server runs (the keys of `/performance/status`'s `components`). */
+    /** Milliseconds between samples (the status's `sampleIntervalMs`), named by empty charts. */
+    setSampleInterval(ms) {
+      if (ms > 0) intervalS = Math.max(1, Math.round(ms / 1000))
+      charts.forEach(showState)
+    },
+    setComponents(names) {
+      components = names
+      charts.forEach(showState)
+    },
     /** Merges `{ series: { name: [{ at, value }] } }` from `/analytics/history` in front. */
     prefill(history) {
       for (const entry of charts) {
@@ -299,10 +410,14 @@ export function createCharts(container) {
     },
     /** Appends one snapshot to every chart. */
     push(metrics) {
-      const x = metrics.at / 1000
+      // At the time of the sample the figures come from: the snapshot a stream opens with is
+      // assembled later from the sample the history already holds, and must not draw it twice.
+      const x = (metrics.system?.timestamp ?? metrics.at) / 1000
       for (const entry of charts) {
+        if (entry.chart.shown) entry.card.hidden = !entry.chart.shown(metrics)
         const xs = entry.data[0]
-        if (xs.length > 0 && x <= xs[xs.length - 1]) continue
+        // History times are rounded to the second; streamed samples are a second apart or more.
+        if (xs.length > 0 && x < xs[xs.length - 1] + 0.5) continue
         xs.push(x)
         const values = entry.chart.series.map((series) => {
           const raw = series.live(metrics, previous)

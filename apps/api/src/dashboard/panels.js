@@ -1,5 +1,5 @@
 /* global document, setInterval */
-// The cards around the charts: header facts, profile switcher, cache clearing, recommendations.
+// The cards around the charts: header facts, profile switcher, cache clearing.
 
 const $ = (id) => document.getElementById(id)
 
@@ -84,7 +84,22 @@ export function createProfilePanel(api, isAdmin, onChanged) {
   return { show }
 }
 
-/** The cache-clear card (admins only): by key pattern, by tags, or everything. */
+/** Opens the "clear everything?" dialog; resolves true only for its confirm button. */
+function confirmClearAll() {
+  const dialog = $('clear-dialog')
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'clear'), { once: true })
+    dialog.returnValue = ''
+    dialog.showModal()
+    // The safe choice has the focus, so Enter does not clear by accident.
+    $('clear-cancel').focus()
+  })
+}
+
+/**
+ * The cache-clear card (admins only): by key pattern, by tags, or everything after a
+ * confirmation.
+ */
 export function createCachePanel(api, isAdmin) {
   if (!isAdmin) {
     $('cache-card').remove()
@@ -106,6 +121,12 @@ export function createCachePanel(api, isAdmin) {
     const body = {}
     if (pattern) body.pattern = pattern
     if (tags.length > 0) body.tags = tags
+    // Like the CLI, clearing every key needs a yes; a pattern or tags say what goes already.
+    if (!pattern && tags.length === 0 && !(await confirmClearAll())) {
+      $('cache-result').className = 'result'
+      $('cache-result').textContent = 'Nothing cleared.'
+      return
+    }
     $('cache-submit').disabled = true
     $('cache-result').className = 'result'
     try {
@@ -120,45 +141,4 @@ export function createCachePanel(api, isAdmin) {
       $('cache-submit').disabled = false
     }
   })
-}
-
-/** The recommendations list, reloaded every 10 s. */
-export function createRecommendations(api) {
-  const list = $('recommendations')
-  const load = async () => {
-    try {
-      const { recommendations } = await api.get('/performance/recommendations')
-      list.replaceChildren(
-        ...(recommendations.length === 0
-          ? [
-              Object.assign(document.createElement('li'), {
-                className: 'empty',
-                textContent: 'Nothing to change right now.',
-              }),
-            ]
-          : recommendations.map((r) => {
-              const item = document.createElement('li')
-              item.dataset.priority = r.priority
-              const priority = Object.assign(document.createElement('span'), {
-                className: 'priority',
-                textContent: r.priority,
-              })
-              const title = Object.assign(document.createElement('span'), {
-                textContent: `${r.title} (${r.evidence.metric} ${r.evidence.value} vs ${r.evidence.threshold}, ${r.evidence.window})`,
-              })
-              const action = Object.assign(document.createElement('span'), {
-                className: 'action',
-                textContent: r.action,
-              })
-              item.append(priority, title, action)
-              return item
-            })),
-      )
-      $('recommendations-age').textContent = `updated ${new Date().toLocaleTimeString()}`
-    } catch (error) {
-      $('recommendations-age').textContent = `not updated: ${error.message}`
-    }
-  }
-  void load()
-  setInterval(load, 10_000)
 }

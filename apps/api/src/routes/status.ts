@@ -28,8 +28,11 @@ export function statusRoutes(deps: RouteDeps) {
   const status = memoizedStatus(deps.optimizer)
   // One serialization per status snapshot (at most ten a second), whoever asks: the body names
   // no caller.
+  // The dashboard names it in its empty charts: one sample alone does not tell the spacing.
+  const { monitor } = deps.config
+  const sampleIntervalMs = monitor.enabled ? monitor.interval : 1_000
   const statusBody = memoizeBody((snapshot: ReturnType<typeof status>) =>
-    JSON.stringify({ ...snapshot, instance, version }),
+    JSON.stringify({ ...snapshot, instance, version, sampleIntervalMs }),
   )
 
   return createRouter()
@@ -75,7 +78,7 @@ export function statusRoutes(deps: RouteDeps) {
         method: 'get',
         path: '/recommendations',
         tags: ['performance'],
-        summary: 'What to change, with evidence; critical first',
+        summary: 'What to change, with evidence, critical first; and time-to-exhaustion forecasts',
         security: bearerSecurity,
         middleware: [viewer] as const,
         request: {
@@ -98,7 +101,10 @@ export function statusRoutes(deps: RouteDeps) {
       (c) => {
         const { priority } = c.req.valid('query')
         return c.json(
-          { recommendations: deps.optimizer.recommendations(priority ? { priority } : {}) },
+          {
+            recommendations: deps.optimizer.recommendations(priority ? { priority } : {}),
+            forecasts: deps.optimizer.forecasts(),
+          },
           200,
         )
       },

@@ -15,25 +15,50 @@ function formatSetting(setting: string, value: number): string {
   return formatCount(value)
 }
 
-/** The human report of a profile change: from → to, then one row per moved setting. */
+/**
+ * The human report of a profile change: from → to, one row per moved setting, then the settings
+ * the profile asks for that this backend caps or ignores (`database.pool.max → 20 (capped at 1
+ * by embedded PGlite)`), so a capped pool never reads as the profile shrinking it.
+ */
 export function renderProfileChange(change: ProfileChange, style: Style): string[] {
   const head = `profile ${change.previous} → ${style.bold(change.profile)}`
-  if (change.changes.length === 0) {
+  // An API older than the `held` field sends none.
+  const held = change.held ?? []
+  if (change.changes.length === 0 && held.length === 0) {
     return [`${head}: nothing changed (${change.profile} was already in force)`]
   }
-  return [
+  const lines = [
     `${head}: ${change.changes.length} ${change.changes.length === 1 ? 'setting' : 'settings'} changed`,
-    '',
-    ...renderTable(
-      [{ header: 'setting' }, { header: 'from', align: 'right' }, { header: 'to', align: 'right' }],
-      change.changes.map((item) => [
-        item.setting,
-        formatSetting(item.setting, item.from),
-        style.cyan(formatSetting(item.setting, item.to)),
-      ]),
-      { header: style.dim },
-    ),
   ]
+  if (change.changes.length > 0) {
+    lines.push(
+      '',
+      ...renderTable(
+        [
+          { header: 'setting' },
+          { header: 'from', align: 'right' },
+          { header: 'to', align: 'right' },
+        ],
+        change.changes.map((item) => [
+          item.setting,
+          formatSetting(item.setting, item.from),
+          style.cyan(formatSetting(item.setting, item.to)),
+        ]),
+        { header: style.dim },
+      ),
+    )
+  }
+  if (held.length > 0) {
+    lines.push('', style.dim('not applied on this backend:'))
+    for (const item of held) {
+      lines.push(
+        style.dim(
+          `  ${item.setting} → ${formatSetting(item.setting, item.requested)} (${item.reason})`,
+        ),
+      )
+    }
+  }
+  return lines
 }
 
 /**

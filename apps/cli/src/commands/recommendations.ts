@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander'
 import type { Recommendation, RecommendationPriority } from '@bi-perf/core'
 import { createContext, withSource } from '../context.js'
 import type { Style } from '../style.js'
+import { renderForecasts } from '../forecast-view.js'
 import type { CommandEnv } from './command-env.js'
 
 const priorities = [
@@ -45,18 +46,22 @@ export function registerRecommendationsCommand(parent: Command, env: CommandEnv)
     .command('recommendations')
     .description('prioritized recommendations with their evidence and the action to take')
     .addOption(new Option('--priority <level>', 'only this priority and above').choices(priorities))
-    .option('--json', 'print { "recommendations": [...] }')
+    .option('--json', 'print { "recommendations": [...], "forecasts": [...] }')
     .action(
       async (options: { priority?: RecommendationPriority; json?: boolean }, command: Command) => {
         const context = createContext(command, env.io, env.state)
-        const list = await withSource(context, { scope: 'read', waitForSample: true }, (source) =>
+        const advice = await withSource(context, { scope: 'read', waitForSample: true }, (source) =>
           source.recommendations(options.priority),
         )
         if (options.json) {
-          context.printJson({ recommendations: list })
+          context.printJson(advice)
           return
         }
-        context.print(renderRecommendations(list, context.style))
+        context.print([
+          ...renderRecommendations(advice.recommendations, context.style),
+          '',
+          ...renderForecasts(advice.forecasts, context.style),
+        ])
       },
     )
 }

@@ -44,6 +44,7 @@ export function registerStatusCommand(parent: Command, env: CommandEnv): void {
           version: status.version,
           components: status.components,
           figures,
+          forecasts: status.forecasts,
         })
       } else {
         context.print(renderStatus(status, figures, label, context.style))
