@@ -86,3 +86,5 @@ export function machine(): string {
   const cpu = cpus()
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
 }
+
+export { seededRandom, zipf } from './workload.js'

@@ -2,7 +2,7 @@ import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
 import { createCache, type Cache } from '@bi-perf/cache'
-import { formatOps, measure, report } from '@bi-perf/bench'
+import { formatOps, measure, report, seededRandom, zipf } from '@bi-perf/bench'
 import { waitUntilReady } from './l2-get.js'
 import { kibObject } from './payloads.js'
 
@@ -116,39 +116,12 @@ export async function mixedBench(redisUrl: string, prefix: string): Promise<stri
 
 /** A fixed operation sequence: Zipf-distributed keys, seeded, the same for every contender. */
 function zipfOperations(): Operation[] {
-  const cumulative = new Float64Array(KEYS)
-  let total = 0
-  for (let rank = 0; rank < KEYS; rank++) {
-    total += 1 / (rank + 1) ** ZIPF_S
-    cumulative[rank] = total
-  }
-  const random = mulberry32(20_261_204)
-  return Array.from({ length: SEQUENCE }, (_, index) => {
-    const target = random() * total
-    let low = 0
-    let high = KEYS - 1
-    while (low < high) {
-      const middle = (low + high) >> 1
-      if (cumulative[middle]! < target) low = middle + 1
-      else high = middle
-    }
-    return {
-      instance: index % INSTANCES,
-      key: `zipf:${low}`,
-      read: random() < READ_SHARE,
-      seed: index,
-    }
-  })
-}
-
-/** A small seeded PRNG, so every run replays the same sequence. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
+  const random = seededRandom(20_261_204)
+  const rank = zipf(KEYS, ZIPF_S, random)
+  return Array.from({ length: SEQUENCE }, (_, index) => ({
+    instance: index % INSTANCES,
+    key: `zipf:${rank() - 1}`,
+    read: random() < READ_SHARE,
+    seed: index,
+  }))
 }

@@ -7,6 +7,7 @@ import { open, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { seededRandom } from '@bi-perf/bench'
 import { createTaskQueue } from '@bi-perf/tasks'
 
 const MiB = 1024 * 1024
@@ -33,18 +34,6 @@ export interface Trace {
   points: [number, number][]
 }
 
-/** A deterministic jitter source (mulberry32), so a re-recording has the same rate pattern. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /**
  * Fills a file in the temporary directory until it holds a 200 MiB quota: "full" is the quota,
  * never the real disk. The rate varies: ±50 % jitter every 250 ms around 0.5 MiB/s, stepping up
@@ -55,7 +44,7 @@ export async function recordDiskFill(): Promise<Trace> {
   const quota = 200 * MiB
   const path = join(tmpdir(), `bi-perf-forecast-disk-${process.pid}.bin`)
   const file = await open(path, 'w')
-  const next = random(1)
+  const next = seededRandom(1)
   const chunk = Buffer.alloc(MiB, 0x5a)
   const points: [number, number][] = []
   const start = Date.now()
@@ -155,7 +144,7 @@ export async function recordHeapLeak(): Promise<Trace> {
  * drains. The truth is when the backlog first reads 0 after the slowdown.
  */
 export async function recordBacklog(): Promise<Trace> {
-  const next = random(3)
+  const next = seededRandom(3)
   const tasks = createTaskQueue({
     name: `forecast-backtest-${process.pid}`,
     concurrency: { min: 1, max: 1 },

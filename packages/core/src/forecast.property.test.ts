@@ -1,3 +1,4 @@
+import { seededRandom } from '@bi-perf/bench'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -11,18 +12,6 @@ import {
 import type { SeriesPoint } from './metrics-history.js'
 
 const T0 = Date.UTC(2026, 0, 1)
-
-/** mulberry32: noise from a seed, so a failing case shrinks to a seed and replays exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** Enough points over enough time for a forecast: the shapes, not the data check, are tested. */
 const sampling = fc
@@ -50,7 +39,7 @@ describe('forecastSeries properties', () => {
         fc.double({ min: 0, max: 0.3, noNaN: true }),
         fc.constantFrom('uniform', 'spiky'),
         ({ count, stepMs }, seed, level, noise, kind) => {
-          const next = random(seed)
+          const next = seededRandom(seed)
           const points: SeriesPoint[] = Array.from({ length: count }, (_, index) => {
             const jitter = kind === 'uniform' ? next() - 0.5 : next() < 0.05 ? 5 * next() : 0
             return { at: T0 + index * stepMs, value: level * (1 + noise * jitter) }

@@ -1,3 +1,4 @@
+import { seededRandom } from '@bi-perf/bench'
 import { describe, expect, it } from 'vitest'
 import { forecastResources, forecastSeries } from './forecast.js'
 import type { SeriesForecastInput } from './forecast.js'
@@ -18,18 +19,6 @@ function series(
     const at = T0 + index * stepMs
     return { at, value: valueAt(index, at) }
   })
-}
-
-/** A deterministic pseudo-random source (mulberry32), so noisy tests never flake. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 function disk(points: SeriesPoint[], limit = 10 * GiB): SeriesForecastInput {
@@ -60,7 +49,7 @@ describe('forecastSeries', () => {
   })
 
   it('calls a noisy flat series stable, never exhausting', () => {
-    const next = random(7)
+    const next = seededRandom(7)
     const points = series(90, 10 * SECOND, () => 5 * GiB + (next() - 0.5) * 200 * MiB)
     const { forecast } = forecastSeries(disk(points))
     expect(forecast.outlook).toBe('stable')

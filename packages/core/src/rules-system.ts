@@ -190,6 +190,23 @@ function concurrencyCause(ctx: RuleContext): Cause | undefined {
   }
 }
 
+/** What CPU advice says when no cause it knows shows in the figures. */
+const NO_CAUSE_CPU =
+  'profile the hot paths (node --cpu-prof) and add CPU or instances; no known cause (slow embedded query, GC, heap snapshot, busy tasks) shows in the figures'
+/** What loop-delay advice says when no cause it knows shows in the figures. */
+const NO_CAUSE_LOOP =
+  'move CPU-bound work off the event loop, into tasks run by worker processes or into worker threads; profile with node --cpu-prof to find it'
+
+/** The action of the observed cause (with its proposal, for the profile guard), or the fallback. */
+function causeAdvice(
+  cause: Cause | undefined,
+  fallback: string,
+): Pick<RuleFinding, 'action' | 'apply' | 'proposal'> {
+  if (!cause) return { action: fallback, apply: NO_SETTING }
+  const { action, apply, proposal } = cause
+  return proposal ? { action, apply, proposal } : { action, apply }
+}
+
 /** The CPU is busy nearly all the time: latency grows with every extra request. */
 export const systemCpuHigh = defineRule('system.cpu-high', 'system', (ctx) => {
   const cpu = readWindow(ctx, 'system.cpu')
@@ -206,17 +223,7 @@ export const systemCpuHigh = defineRule('system.cpu-high', 'system', (ctx) => {
       HIGH_CPU_PERCENT,
       cause ? `${summary}; cause: ${cause.seen}` : summary,
     ),
-    ...(cause
-      ? {
-          action: cause.action,
-          apply: cause.apply,
-          ...(cause.proposal ? { proposal: cause.proposal } : {}),
-        }
-      : {
-          action:
-            'profile the hot paths (node --cpu-prof) and add CPU or instances; no known cause (slow embedded query, GC, heap snapshot, busy tasks) shows in the figures',
-          apply: NO_SETTING,
-        }),
+    ...causeAdvice(cause, NO_CAUSE_CPU),
   }
 })
 
@@ -279,17 +286,7 @@ export const systemLoopDelay = defineRule('system.loop-delay', 'system', (ctx) =
       HIGH_LOOP_DELAY_MS,
       cause ? `${summary}; cause: ${cause.seen}` : summary,
     ),
-    ...(cause
-      ? {
-          action: cause.action,
-          apply: cause.apply,
-          ...(cause.proposal ? { proposal: cause.proposal } : {}),
-        }
-      : {
-          action:
-            'move CPU-bound work off the event loop, into tasks run by worker processes or into worker threads; profile with node --cpu-prof to find it',
-          apply: NO_SETTING,
-        }),
+    ...causeAdvice(cause, NO_CAUSE_LOOP),
   }
 })
 

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { afterEach } from 'vitest'
 import type { BiPerfConfigInput } from '../src/config-schema.js'
+import { createOptimizer } from '../src/create-optimizer.js'
+import type { Optimizer } from '../src/optimizer.js'
 
 /** The shared services. A missing server fails the tests, never skips them. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -21,6 +24,30 @@ export function testConfig(overrides: BiPerfConfigInput = {}): BiPerfConfigInput
     redis: { prefix: name, ...overrides.redis },
     tasks: { queue: name, ...overrides.tasks },
     monitor: { interval: '200ms', ...overrides.monitor },
+  }
+}
+
+/**
+ * A starter of optimizers for one test file: each one started is stopped after its test, its
+ * cache cleared first so the shared Redis keeps nothing of the test.
+ *
+ * @example
+ * const started = startedOptimizers()
+ * it('…', async () => { const perf = await started(testConfig({ tasks: { enabled: false } })) })
+ */
+export function startedOptimizers(): (config?: BiPerfConfigInput) => Promise<Optimizer> {
+  const open: Optimizer[] = []
+  afterEach(async () => {
+    for (const perf of open.splice(0)) {
+      await perf.cache?.clear()
+      await perf.stop()
+    }
+  })
+  return async (config = testConfig()) => {
+    const perf = await createOptimizer(config)
+    open.push(perf)
+    await perf.start()
+    return perf
   }
 }
 

@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createOptimizer } from '../src/create-optimizer.js'
+import { describe, expect, it } from 'vitest'
 import type { Optimizer } from '../src/optimizer.js'
-import { testConfig, waitFor } from './helpers.js'
+import { startedOptimizers, testConfig, waitFor } from './helpers.js'
 
-const open: Optimizer[] = []
+const start = startedOptimizers()
 
-afterEach(async () => {
-  for (const perf of open.splice(0)) await perf.stop()
-})
-
-async function started(leakWarmup: string): Promise<Optimizer> {
-  const perf = await createOptimizer(
+function started(leakWarmup: string): Promise<Optimizer> {
+  return start(
     testConfig({
       database: { enabled: false },
       tasks: { enabled: false },
       recommendations: { leakWarmup },
     }),
   )
-  open.push(perf)
-  await perf.start()
-  return perf
 }
 
 describe('leak detection warm-up and bulk loads', () => {

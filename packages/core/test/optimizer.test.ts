@@ -1,27 +1,12 @@
 import { Registry } from 'prom-client'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createOptimizer } from '../src/create-optimizer.js'
 import { ComponentDisabledError, InvalidArgumentError, UnknownProfileError } from '../src/errors.js'
-import type { Optimizer } from '../src/optimizer.js'
 import { PROFILES } from '../src/profiles.js'
-import { closedPort, REDIS_URL, testConfig, waitFor } from './helpers.js'
+import { closedPort, REDIS_URL, startedOptimizers, testConfig, waitFor } from './helpers.js'
 
 const MiB = 1024 * 1024
-const open: Optimizer[] = []
-
-async function started(config = testConfig()): Promise<Optimizer> {
-  const perf = await createOptimizer(config)
-  open.push(perf)
-  await perf.start()
-  return perf
-}
-
-afterEach(async () => {
-  for (const perf of open.splice(0)) {
-    await perf.cache?.clear()
-    await perf.stop()
-  }
-})
+const started = startedOptimizers()
 
 describe('createOptimizer on Redis and PGlite', () => {
   it('starts every component and reports them ok', async () => {

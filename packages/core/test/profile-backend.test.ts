@@ -1,21 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createOptimizer } from '../src/create-optimizer.js'
-import type { Optimizer } from '../src/optimizer.js'
-import { DATABASE_URL, REDIS_URL, testConfig } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { DATABASE_URL, REDIS_URL, startedOptimizers, testConfig } from './helpers.js'
 
 // A profile change reports what it changes on this backend: a real optimizer per backend.
-const open: Optimizer[] = []
-
-async function started(config = testConfig()): Promise<Optimizer> {
-  const perf = await createOptimizer(config)
-  open.push(perf)
-  await perf.start()
-  return perf
-}
-
-afterEach(async () => {
-  for (const perf of open.splice(0)) await perf.stop()
-})
+const started = startedOptimizers()
 
 describe('applyProfile on each backend', () => {
   it('on embedded PGlite without Redis, holds the pool and the compression threshold with why', async () => {

@@ -1,9 +1,8 @@
 // A burst of 5 k tasks of 10 ms on BullMQ: fixed concurrency 5 against the autoscaler from 5 to 50.
 import { randomUUID } from 'node:crypto'
-import { Queue } from 'bullmq'
-import { Redis } from 'ioredis'
 import { createTaskQueue, type TaskQueueOptions } from '@bi-perf/tasks'
 import { ratio } from '@bi-perf/bench'
+import { obliterateQueue } from './obliterate-queue.js'
 
 const TASKS = 5_000
 
@@ -39,11 +38,7 @@ async function drain(
   const changes = (await tasks.status()).autoscaler.decisions.length
   await tasks.close()
   await producer.close()
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue(name, { connection, prefix })
-  await queue.obliterate({ force: true })
-  await queue.close()
-  await connection.quit()
+  await obliterateQueue(redisUrl, prefix, name)
   return { ms, peak: Math.max(peak, typeof concurrency === 'number' ? concurrency : 0), changes }
 }
 

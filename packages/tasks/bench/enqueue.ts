@@ -7,6 +7,7 @@ import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { createTaskQueue } from '@bi-perf/tasks'
 import { formatOps, ratio } from '@bi-perf/bench'
+import { obliterateQueue } from './obliterate-queue.js'
 
 const PRODUCERS = 50
 const PER_PRODUCER = 200
@@ -52,11 +53,7 @@ async function ours(redisUrl: string, prefix: string): Promise<number> {
   await tasks.enqueue('noop', { n: -1 })
   const elapsed = await producers((n) => tasks.enqueue('noop', { n }))
   await tasks.close()
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue(name, { connection, prefix })
-  await queue.obliterate({ force: true })
-  await queue.close()
-  await connection.quit()
+  await obliterateQueue(redisUrl, prefix, name)
   return elapsed
 }
 

@@ -6,6 +6,7 @@ import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { createTaskQueue } from '@bi-perf/tasks'
 import { formatOps, ratio } from '@bi-perf/bench'
+import { obliterateQueue } from './obliterate-queue.js'
 
 const TASKS = 10_000
 const CONCURRENCY = 50
@@ -96,11 +97,7 @@ export async function ours(
   await tasks.close()
   if (producer) await producer.close()
   if (redisUrl) {
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
-    const queue = new Queue(name, { connection, prefix })
-    await queue.obliterate({ force: true })
-    await queue.close()
-    await connection.quit()
+    await obliterateQueue(redisUrl, prefix, name)
   }
   return elapsed
 }
