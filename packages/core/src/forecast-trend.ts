@@ -33,6 +33,8 @@ export interface Trend {
   tStatistic: number
   /** Standard error of the slope, per millisecond (noise scale from the residuals' MAD). */
   slopeStandardError: number
+  /** Spread of the points around the line: 1.4826 × the residuals' MAD, a robust σ. */
+  noiseScale: number
   /** Points the fit used (after bucketing). */
   count: number
   /** Time from the first raw point to the last, milliseconds. */
@@ -88,7 +90,8 @@ export function fitTrend(
   const meanAt = fit.reduce((sum, point) => sum + (point.at - newest), 0) / fit.length
   const timeSquares = fit.reduce((sum, point) => sum + (point.at - newest - meanAt) ** 2, 0)
   // 1.4826 × MAD estimates the standard deviation of normal noise.
-  const standardError = timeSquares > 0 ? (1.4826 * residualScale) / Math.sqrt(timeSquares) : 0
+  const noiseScale = 1.4826 * residualScale
+  const standardError = timeSquares > 0 ? noiseScale / Math.sqrt(timeSquares) : 0
   const tStatistic =
     slope === 0 ? 0 : standardError > 0 ? Math.abs(slope) / standardError : Number.POSITIVE_INFINITY
   return {
@@ -98,6 +101,7 @@ export function fitTrend(
     rSquared,
     tStatistic,
     slopeStandardError: standardError,
+    noiseScale,
     count: fit.length,
     spanMs,
   }

@@ -280,7 +280,7 @@ const RECENT_MIN_CHANGE = 0.05
 /**
  * The trend of the current regime: the whole window's, unless the most recent third (at least a
  * minute) runs at a rate that differs from it by more than three of its standard errors (and
- * 5 %). A disk whose writer sped up or stopped, a backlog that started draining: the whole
+ * 5 %), and the difference moves the level across the segment by more than three times its noise. A disk whose writer sped up or stopped, a backlog that started draining: the whole
  * window would speak of the past for minutes, while the recent segment alone is noisier, so it
  * wins only when the difference stands out from its noise.
  */
@@ -302,12 +302,15 @@ function currentRegime(
   const recent = fitTrend(recentPoints, summary)
   if (!recent) return { trend: whole, count: points.length }
   const difference = Math.abs(recent.slopePerMs - whole.slopePerMs)
+  // Over a short segment of pure noise a slope can pass the t test by chance (a second look at
+  // the same data); a real change of rate also moves the level, by more than the noise, across
+  // the segment.
   const changed =
     difference >
-    Math.max(
-      SIGNIFICANT_T * recent.slopeStandardError,
-      RECENT_MIN_CHANGE * Math.abs(whole.slopePerMs),
-    )
+      Math.max(
+        SIGNIFICANT_T * recent.slopeStandardError,
+        RECENT_MIN_CHANGE * Math.abs(whole.slopePerMs),
+      ) && difference * recent.spanMs > SIGNIFICANT_T * recent.noiseScale
   return changed
     ? { trend: recent, count: recentPoints.length }
     : { trend: whole, count: points.length }
