@@ -4,22 +4,10 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { waitFor } from './wait-for.js'
 
 // Redis servers a test or a benchmark owns: started on free loopback ports, ended by their own
 // pid. The shared Redis is never touched.
-
-/** Polls until the condition holds, failing after the deadline. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 5_000, what = 'condition' } = {},
-): Promise<number> {
-  const started = Date.now()
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return Date.now() - started
-}
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
