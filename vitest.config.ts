@@ -9,6 +9,7 @@ export default defineConfig({
       'tooling/soak/vitest.config.ts',
       'tooling/claims/vitest.config.ts',
       'scripts/vitest.config.mjs',
+      'examples/vitest.config.ts',
     ],
   },
 })

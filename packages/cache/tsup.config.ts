@@ -1,3 +1,5 @@
 import { packageBuild } from '@bi-perf/build-config/tsup'
 
-export default packageBuild()
+// `defaults` is its own entry so core's config schema can read DEFAULTS (`@bi-perf/cache/defaults`)
+// without loading the whole package.
+export default packageBuild({ entry: ['src/index.ts', 'src/defaults.ts'] })

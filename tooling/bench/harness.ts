@@ -87,4 +87,5 @@ export function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
 }
 
+export { median, percentile } from './stats.js'
 export { seededRandom, zipf } from './workload.js'

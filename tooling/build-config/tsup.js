@@ -1,4 +1,12 @@
+import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'tsup'
+
+// The private helpers' source, so a declaration bundle inlines their types (a base error class,
+// for one) instead of importing a package that is never published. `dts.resolve` cannot follow
+// internal's `./x.js` re-exports of `.ts` files; a path mapping can.
+const internalSource = fileURLToPath(
+  new URL('../../packages/internal/src/index.ts', import.meta.url),
+)
 
 /**
  * The build every published bi-perf package uses: ESM only, `.d.ts` beside it, Node 20.19 target.
@@ -12,7 +20,7 @@ export function packageBuild(overrides = {}) {
     format: ['esm'],
     target: 'node20',
     platform: 'node',
-    dts: true,
+    dts: { compilerOptions: { paths: { '@bi-perf/internal': [internalSource] } } },
     sourcemap: true,
     clean: true,
     treeshake: true,

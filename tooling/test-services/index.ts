@@ -1,3 +1,5 @@
+export { captureOutput, runProcess } from './child-output.js'
+export type { CapturedOutput, ProcessResult, RunProcessOptions } from './child-output.js'
 export { freePort, OwnedCluster, OwnedRedis } from './redis-servers.js'
 export { waitFor, waitForValue } from './wait-for.js'
 export type { WaitOptions } from './wait-for.js'

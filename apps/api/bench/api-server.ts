@@ -28,6 +28,7 @@ const app = createApp({
   logger,
   environment: 'production',
   processMetrics: false,
+  demo,
 })
 const server = await listen(app.fetch, { port: 0, host: '127.0.0.1' })
 process.send?.({ port: server.port, detail: demoState })

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { median } from '@bi-perf/bench'
 import { SignJWT } from 'jose'
 import { runLoad, type LoadGeneratorName, type LoadRun } from './load-generators.js'
 
@@ -45,11 +46,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
   })
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
 const secret = randomBytes(32).toString('base64url')

@@ -10,11 +10,12 @@
 // would wait), beside `monitorEventLoopDelay`, and appends one JSON line every 5 s.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { percentile } from '@bi-perf/bench'
+import { captureOutput, freePort } from '@bi-perf/test-services'
 
 const { values } = parseArgs({
   options: {
@@ -71,22 +72,6 @@ interface Window {
   rssMb: number
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
-}
-
-function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!
-}
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 const dir = mkdtempSync(join(tmpdir(), 'bi-perf-idle-loop-'))
@@ -113,16 +98,14 @@ const child = spawn(process.execPath, [api], {
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 })
-let output = ''
-child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+const output = captureOutput(child).all
 
 try {
   const started = Date.now()
   let token: string | undefined
-  while (!(token = /#token=([\w.-]+)/.exec(output)?.[1])) {
+  while (!(token = /#token=([\w.-]+)/.exec(output())?.[1])) {
     if (child.exitCode !== null || Date.now() - started > 120_000) {
-      throw new Error(`the API did not start:\n${output.slice(-2000)}`)
+      throw new Error(`the API did not start:\n${output().slice(-2000)}`)
     }
     await sleep(200)
   }

@@ -51,7 +51,8 @@ export interface AppTuning {
  * `/openapi.json` + `/docs`, the dashboard and `/analytics`. Needs no socket: tests call
  * `app.request()`. The app never starts or stops the optimizer.
  *
- * @throws {AuthConfigError} when `config.server.auth` names no key, several, or a bad one.
+ * @throws {AuthConfigError} when `config.server.auth` names no key, or a PEM key that is not an
+ *   RSA or P-256 public key (the validated config guarantees the rest).
  * @example
  * const optimizer = await createOptimizer(config)
  * await optimizer.start()
@@ -71,6 +72,7 @@ export function createApp(options: CreateAppOptions & AppTuning) {
     environment,
     requireRole: auth.requireRole,
     appRoot,
+    demo: options.demo,
   }
 
   const registry = new Registry()

@@ -1,6 +1,7 @@
 /**
  * Base class of every error the API server throws. Match on `code`, which is stable; messages may
- * improve.
+ * improve. (Its clients name an error response differently: the CLI's `ApiResponseError`, the
+ * dashboard's `RequestError`.)
  */
 export class ApiError extends Error {
   override name = 'ApiError'

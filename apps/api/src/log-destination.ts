@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { InvalidArgumentError } from '@bi-perf/core'
+import { readOption } from './option-reader.js'
 
 /** Options of {@link createLogDestination}. */
 export interface LogDestinationOptions {
@@ -73,14 +73,13 @@ const BATCH_BYTES = 16_384
  */
 export function createLogDestination(options: LogDestinationOptions = {}): LogDestination {
   const stream = options.stream ?? process.stdout
-  const maxBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
-  const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new InvalidArgumentError('maxBufferBytes', maxBytes, 'must be a positive integer')
-  }
-  if (!Number.isSafeInteger(maxDelayMs) || maxDelayMs < 0) {
-    throw new InvalidArgumentError('maxDelayMs', maxDelayMs, 'must be a non-negative integer')
-  }
+  const maxBytes = readOption.count(
+    'maxBufferBytes',
+    options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES,
+  )
+  const maxDelayMs = readOption.count('maxDelayMs', options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, {
+    allowZero: true,
+  })
 
   let pending = ''
   let scheduled: NodeJS.Timeout | undefined

@@ -1,29 +1,18 @@
 // The API server process: configuration from the environment (core's loadConfig), the
 // optimizer, the HTTP server, the demo workload without a database, and a graceful shutdown.
-import { createOptimizer, loadConfig, onShutdownSignal, type BiPerfConfig } from '@bi-perf/core'
+import { createOptimizer, loadConfig, type BiPerfConfig } from '@bi-perf/core'
 import { createApp } from './app.js'
 import { createDevelopmentAuth } from './auth/development-auth.js'
 import { configuredKeySources } from './auth/token-verifier.js'
 import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
 import { describeNodeEnv, readEnvironment } from './environment.js'
+import { DRAIN_TIMEOUT, onGracefulShutdown } from './graceful-shutdown.js'
 import { createLogger, stdoutLog } from './logger.js'
 import { resolveLogFormat } from './pretty-log.js'
 import { listen } from './server.js'
 import { dashboardLine, renderStartBanner, type DashboardAccess } from './start-banner.js'
 import { version } from './version.js'
-
-/** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
-const DRAIN_TIMEOUT = 10_000
-/**
- * What the rest of the shutdown gets beyond the drain: ending the demo, stopping the optimizer
- * (task worker, pools, Redis) and the last log lines. At drain + margin (15 s) the process exits
- * with code 1 whatever still runs, and 2 s later core's watchdog thread SIGKILLs it should its
- * main thread be blocked: 17 s at most, inside an orchestrator's usual 30 s grace period.
- */
-const SHUTDOWN_MARGIN = 5_000
-/** Kept back from the optimizer's stop for the last log lines and the exit. */
-const FINAL_RESERVE = 1_000
 
 const environment = readEnvironment(process.env.NODE_ENV)
 
@@ -67,9 +56,21 @@ if (config.tasks.worker) defineScrapeTask(optimizer)
 await optimizer.start()
 const shutdown = new AbortController()
 
+// Seeding runs in the background; the app serves 503 E_DEMO_SEEDING until it is done.
+const demo = config.database.url
+  ? undefined
+  : await startDemoWorkload(optimizer, logger.child({ component: 'demo' }))
+
 let server
 try {
-  const app = createApp({ optimizer, config, logger, environment, shutdown: shutdown.signal })
+  const app = createApp({
+    optimizer,
+    config,
+    logger,
+    environment,
+    shutdown: shutdown.signal,
+    ...(demo ? { demo } : {}),
+  })
   server = await listen(app.fetch, {
     port: config.server.port,
     host: config.server.host,
@@ -77,33 +78,25 @@ try {
     maxConnections: config.server.maxConnections,
   })
 } catch (error) {
+  await demo?.close()
   await optimizer.stop()
   fail(error instanceof Error ? error.message : String(error))
 }
 const running = server
 
-const demo = config.database.url
-  ? undefined
-  : await startDemoWorkload(optimizer, logger.child({ component: 'demo' }))
-
-onShutdownSignal(
-  async () => {
-    const deadline = Date.now() + DRAIN_TIMEOUT + SHUTDOWN_MARGIN
-    logger.info('shutting down: draining requests')
+onGracefulShutdown({
+  logger,
+  announce: 'shutting down: draining requests',
+  async drain() {
     // Stop accepting first, then end the event streams, which would otherwise never drain.
     const closing = running.close(DRAIN_TIMEOUT)
     shutdown.abort()
     const { drained } = await closing
-    await demo?.close()
-    const stopped = await optimizer.stop({
-      timeout: Math.max(1, deadline - FINAL_RESERVE - Date.now()),
-    })
-    logger.info({ drained, clean: stopped.clean, problems: stopped.problems }, 'stopped')
-    // A slow reader gets a moment to take the last lines; a stalled one costs them, not the exit.
-    await stdoutLog().drain(Math.max(1, Math.min(FINAL_RESERVE, deadline - Date.now())))
+    return { drained }
   },
-  { timeout: DRAIN_TIMEOUT + SHUTDOWN_MARGIN },
-)
+  demo,
+  optimizer,
+})
 
 const browserUrl = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
 if (logFormat === 'pretty') {

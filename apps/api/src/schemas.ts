@@ -1,3 +1,4 @@
+import type { OptimizerMetrics } from '@bi-perf/core'
 import { z } from '@hono/zod-openapi'
 
 const HealthState = z.enum(['ok', 'degraded', 'down']).openapi('HealthState')
@@ -205,3 +206,26 @@ export const HealthSchema = z
     components: z.record(z.string(), ComponentStatusSchema),
   })
   .openapi('Health')
+
+// The bodies as types, for the API's clients in this app (the dashboard imports them in JSDoc):
+// a change of a schema above shows up in the dashboard's typecheck, not in a browser.
+
+/** `GET /performance/status`. */
+export type StatusBody = z.infer<typeof StatusSchema>
+/**
+ * `GET /performance/metrics` and each `metrics` stream event. {@link MetricsSchema} leaves the
+ * component stats open; their fields are those of `OptimizerMetrics`, which the routes send as is.
+ */
+export type MetricsBody = OptimizerMetrics
+/** `GET /performance/recommendations`. */
+export type RecommendationsBody = z.infer<typeof RecommendationsSchema>
+/** One recommendation of {@link RecommendationsBody}. */
+export type RecommendationBody = z.infer<typeof RecommendationSchema>
+/** One forecast of {@link RecommendationsBody} and {@link StatusBody}. */
+export type ForecastBody = z.infer<typeof ForecastSchema>
+/** `POST /performance/optimize/{profile}`. */
+export type ProfileChangeBody = z.infer<typeof ProfileChangeSchema>
+/** `POST /performance/cache/clear` request body. */
+export type ClearCacheBody = z.infer<typeof ClearCacheBodySchema>
+/** `POST /performance/cache/clear` answer. */
+export type ClearCacheResultBody = z.infer<typeof ClearCacheResultSchema>

@@ -1,6 +1,7 @@
 import type { BiPerfConfig, Optimizer } from '@bi-perf/core'
 import type { MiddlewareHandler } from 'hono'
 import type { Logger } from 'pino'
+import type { DemoWorkload } from './demo/workload.js'
 
 /** What a token may do. `admin` includes everything `viewer` may do. */
 export type Role = 'viewer' | 'admin'
@@ -44,6 +45,8 @@ export interface RouteDeps {
   requireRole(role: Role): MiddlewareHandler<AppEnv>
   /** Absolute path of apps/api (the folder holding its package.json), in source and dist runs. */
   appRoot: string
+  /** The demo workload `GET /analytics/dashboard` serves, if the server runs one. */
+  demo: DemoWorkload | undefined
 }
 
 /** Options of {@link createApp}. */
@@ -61,4 +64,9 @@ export interface CreateAppOptions {
   environment?: Environment
   /** Aborting it ends every open event stream, so a graceful shutdown is not held up by them. */
   shutdown?: AbortSignal
+  /**
+   * The demo BI workload (`startDemoWorkload`) behind `GET /analytics/dashboard`; without one
+   * that route answers 404 `E_DEMO_DISABLED`.
+   */
+  demo?: DemoWorkload
 }

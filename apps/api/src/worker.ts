@@ -4,21 +4,11 @@
 // handlers (`scrape-price`, `refresh-insights`) for API instances that only enqueue
 // (`BI_PERF_TASKS_WORKER=false`). SIGTERM stops it gracefully: running tasks get the drain
 // timeout to finish, unfinished ones go back to the queue for another worker.
-import { createOptimizer, loadConfig, onShutdownSignal, type BiPerfConfig } from '@bi-perf/core'
+import { createOptimizer, loadConfig, type BiPerfConfig } from '@bi-perf/core'
 import { defineScrapeTask } from './demo/scrape.js'
 import { startDemoWorkload } from './demo/workload.js'
-import { createLogger, stdoutLog } from './logger.js'
-
-/** How long running tasks get to finish after SIGTERM. */
-const DRAIN_TIMEOUT = 10_000
-/**
- * What the shutdown gets beyond the drain: ending the demo workload, closing pools and Redis,
- * the last log lines. At drain + margin (15 s) the process exits with code 1 whatever still
- * runs, and 2 s later core's watchdog thread SIGKILLs it should its main thread be blocked.
- */
-const SHUTDOWN_MARGIN = 5_000
-/** Kept back at the end for the last log lines and the exit. */
-const FINAL_RESERVE = 1_000
+import { DRAIN_TIMEOUT, onGracefulShutdown } from './graceful-shutdown.js'
+import { createLogger } from './logger.js'
 
 let config: BiPerfConfig
 try {
@@ -53,18 +43,14 @@ const demo = await startDemoWorkload(optimizer, logger.child({ component: 'demo'
   seeding: 'never',
 })
 
-onShutdownSignal(
-  async () => {
-    const deadline = Date.now() + DRAIN_TIMEOUT + SHUTDOWN_MARGIN
-    logger.info('shutting down: finishing running tasks')
-    await demo.close()
-    const stopped = await optimizer.stop({ timeout: DRAIN_TIMEOUT })
-    logger.info({ clean: stopped.clean, problems: stopped.problems }, 'stopped')
-    // A slow reader gets a moment to take the last lines; a stalled one costs them, not the exit.
-    await stdoutLog().drain(Math.max(1, Math.min(FINAL_RESERVE, deadline - Date.now())))
-  },
-  { timeout: DRAIN_TIMEOUT + SHUTDOWN_MARGIN },
-)
+// Running tasks get the drain timeout to finish; unfinished ones go back to the queue.
+onGracefulShutdown({
+  logger,
+  announce: 'shutting down: finishing running tasks',
+  demo,
+  optimizer,
+  stopTimeout: DRAIN_TIMEOUT,
+})
 
 logger.info(
   { instance: optimizer.instance, queue: config.tasks.queue, profile: optimizer.profile },

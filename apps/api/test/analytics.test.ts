@@ -4,9 +4,14 @@ import { sql } from 'kysely'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { DemoDatabase } from '../src/demo/schema.js'
 import type { AnalyticsDashboard } from '../src/demo/types.js'
-import { REFRESH_TASK, startDemoWorkload, type DemoWorkload } from '../src/demo/workload.js'
 import {
-  DATABASE_URL,
+  REFRESH_TASK,
+  startDemoWorkload,
+  type DemoWorkload,
+  type DemoWorkloadOptions,
+} from '../src/demo/workload.js'
+import {
+  postgresUrl,
   bearer,
   hsToken,
   makeApp,
@@ -22,7 +27,7 @@ afterEach(async () => {
 })
 afterAll(stopAll)
 
-async function start(optimizer: Optimizer, options: Parameters<typeof startDemoWorkload>[2] = {}) {
+async function start(optimizer: Optimizer, options: DemoWorkloadOptions = {}) {
   const workload = await startDemoWorkload(optimizer, silentLogger(), {
     dataset: { rows: 30_000 },
     refreshInterval: '1h',
@@ -30,6 +35,12 @@ async function start(optimizer: Optimizer, options: Parameters<typeof startDemoW
   })
   workloads.push(workload)
   return workload
+}
+
+/** An app serving a demo workload started on its optimizer; the workload closes after the test. */
+async function makeDemoApp(options: DemoWorkloadOptions = {}) {
+  const made = await makeApp({ demo: (optimizer) => start(optimizer, options) })
+  return { ...made, workload: made.demo! }
 }
 
 async function getDashboard(
@@ -43,11 +54,10 @@ async function getDashboard(
 
 describe('GET /analytics/dashboard on PGlite', () => {
   it('answers 503 E_DEMO_SEEDING with Retry-After until the dataset is loaded', async () => {
-    const { app, optimizer, secret } = await makeApp()
-    const token = await hsToken(secret)
     // The full-size dataset: the load yields to the event loop between slices, so requests are
     // answered while it runs.
-    const workload = await start(optimizer, { dataset: {} })
+    const { app, secret, workload } = await makeDemoApp({ dataset: {} })
+    const token = await hsToken(secret)
     expect(workload.state).toBe('seeding')
     const response = await app.request('/analytics/dashboard', { headers: bearer(token) })
     expect(response.status).toBe(503)
@@ -72,9 +82,8 @@ describe('GET /analytics/dashboard on PGlite', () => {
   })
 
   it('builds every widget cold, then serves the second call from the query cache', async () => {
-    const { app, optimizer, secret } = await makeApp()
+    const { app, optimizer, secret, workload } = await makeDemoApp()
     const token = await hsToken(secret)
-    const workload = await start(optimizer)
     await workload.ready
 
     const first = await getDashboard(app, token)
@@ -117,9 +126,8 @@ describe('GET /analytics/dashboard on PGlite', () => {
   })
 
   it('recomputes after the refresh-insights task wrote new rows', async () => {
-    const { app, optimizer, secret } = await makeApp()
+    const { app, optimizer, secret, workload } = await makeDemoApp({ refreshRows: 200 })
     const token = await hsToken(secret)
-    const workload = await start(optimizer, { refreshRows: 200 })
     await workload.ready
     const before = await getDashboard(app, token)
     expect((await getDashboard(app, token)).timing.cached.totals).toBe(true)
@@ -142,8 +150,7 @@ describe('GET /analytics/dashboard on PGlite', () => {
   })
 
   it('stops refreshing on close, twice without error', async () => {
-    const { optimizer } = await makeApp()
-    const workload = await start(optimizer, { refreshInterval: 50 })
+    const { optimizer, workload } = await makeDemoApp({ refreshInterval: 50 })
     await workload.ready
     const db = optimizer.db as DemoDatabase
     const count = async () =>
@@ -197,20 +204,23 @@ describe('GET /analytics/history', () => {
 describe('the demo workload on PostgreSQL', () => {
   it('stays off without demo tables, and runs on tables seeded before without seeding', async () => {
     const schema = `demo_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-    const url = new URL(DATABASE_URL)
+    const url = new URL(postgresUrl())
     url.searchParams.set('options', `-c search_path=${schema}`)
-    const { app, optimizer, secret } = await makeApp({
-      config: { database: { url: url.toString() } },
-    })
+    const config = { database: { url: url.toString() } }
+    const { optimizer, secret } = await makeApp({ config })
     const token = await hsToken(secret)
+    // One app per workload, as a server gets its workload when it builds the app.
+    const serving = async (workload: DemoWorkload) =>
+      (await makeApp({ config, optimizer, secret, demo: () => Promise.resolve(workload) })).app
     const db = optimizer.db as DemoDatabase
     await sql`create schema ${sql.id(schema)}`.execute(db.kysely)
     try {
       const absent = await start(optimizer)
       expect(await absent.ready).toBe('absent')
-      expect((await app.request('/analytics/dashboard', { headers: bearer(token) })).status).toBe(
-        404,
-      )
+      expect(
+        (await (await serving(absent)).request('/analytics/dashboard', { headers: bearer(token) }))
+          .status,
+      ).toBe(404)
       await absent.close()
 
       const seeding = await start(optimizer, { seeding: 'always' })
@@ -219,6 +229,7 @@ describe('the demo workload on PostgreSQL', () => {
       await seeding.close()
 
       const reused = await start(optimizer)
+      const app = await serving(reused)
       expect(await reused.ready).toBe('ready')
       expect(reused.seed).toBeUndefined()
       const first = await getDashboard(app, token)

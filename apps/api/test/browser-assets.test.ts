@@ -37,9 +37,18 @@ describe('dashboard assets', () => {
         pending.push(`/dashboard/${file}`)
     }
     expect([...seen].sort()).toEqual(
-      ['advice', 'api', 'app', 'bi', 'charts', 'format', 'panels', 'stream', 'time-axis'].map(
-        (name) => `/dashboard/${name}.js`,
-      ),
+      [
+        'advice',
+        'api',
+        'app',
+        'bi',
+        'charts',
+        'dom',
+        'format',
+        'panels',
+        'stream',
+        'time-axis',
+      ].map((name) => `/dashboard/${name}.js`),
     )
     const uplot = await app.request('/dashboard/vendor/uplot.js')
     expect(uplot.status).toBe(200)

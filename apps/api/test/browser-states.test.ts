@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
-import type { BiPerfConfigInput } from '@bi-perf/core'
+import type { BiPerfConfigInput, Optimizer } from '@bi-perf/core'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoWorkload, type DemoWorkload } from '../src/demo/workload.js'
-import { hsToken, makeApp, REDIS_URL, silentLogger, stopAll } from './helpers.js'
+import { hsToken, makeApp, redisUrl, silentLogger, stopAll } from './helpers.js'
 
 // Every state of the dashboard in Chromium, at desktop and phone widths, with and without data:
 // what the page says about itself, empty charts, time axes, advice, the clear confirmation and
@@ -44,15 +44,22 @@ async function startServer(
   config: BiPerfConfigInput,
   demo: 'none' | 'seeding' | 'ready',
 ): Promise<{ base: string; token: string }> {
-  const made = await makeApp({ config })
-  if (demo !== 'none') {
-    const workload = await startDemoWorkload(made.optimizer, silentLogger(), {
-      dataset: { rows: 20_000 },
-      refreshInterval: '1h',
-    })
-    workloads.push(workload)
-    if (demo === 'ready') expect(await workload.ready).toBe('ready')
-  }
+  const made = await makeApp({
+    config,
+    ...(demo === 'none'
+      ? {}
+      : {
+          demo: async (optimizer: Optimizer) => {
+            const workload = await startDemoWorkload(optimizer, silentLogger(), {
+              dataset: { rows: 20_000 },
+              refreshInterval: '1h',
+            })
+            workloads.push(workload)
+            return workload
+          },
+        }),
+  })
+  if (demo === 'ready') expect(await made.demo!.ready).toBe('ready')
   const port = await new Promise<number>((resolve) => {
     servers.push(
       serve({ fetch: made.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
@@ -309,7 +316,8 @@ describe('the dashboard in every state, in Chromium', () => {
       await screenshot(page, 'clear-confirmation-390', false)
       await dialog.getByRole('button', { name: 'Cancel' }).click()
       await dialog.waitFor({ state: 'hidden' })
-      expect(await page.locator('#cache-result').textContent()).toBe('Nothing cleared.')
+      // The dialog's `close` event (which answers the panel) fires in a task after it hides.
+      await page.locator('#cache-result', { hasText: /^Nothing cleared\.$/ }).waitFor()
 
       await page.click('#cache-submit')
       await dialog.waitFor()
@@ -371,7 +379,7 @@ describe('the dashboard in every state, in Chromium', () => {
 
   it('shows the Redis chart, with data or its reason, when Redis is configured', async () => {
     const { base, token } = await startServer(
-      { redis: { url: REDIS_URL }, monitor: { interval: '250ms' } },
+      { redis: { url: redisUrl() }, monitor: { interval: '250ms' } },
       'none',
     )
     const { page } = await openDashboard(base, token, DESKTOP)

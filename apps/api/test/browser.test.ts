@@ -25,13 +25,17 @@ beforeAll(async () => {
       `Chromium not found at ${CHROMIUM}: run \`apt-get install -y chromium\` (CI installs it); the browser test never downloads one`,
     )
   }
-  const made = await makeApp({ config: { monitor: { interval: '250ms' } } })
+  const made = await makeApp({
+    config: { monitor: { interval: '250ms' } },
+    demo: (started) =>
+      startDemoWorkload(started, silentLogger(), {
+        dataset: { rows: 20_000 },
+        refreshInterval: '1h',
+      }),
+  })
   optimizer = made.optimizer
   secret = made.secret
-  workload = await startDemoWorkload(optimizer, silentLogger(), {
-    dataset: { rows: 20_000 },
-    refreshInterval: '1h',
-  })
+  workload = made.demo!
   expect(await workload.ready).toBe('ready')
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: made.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>

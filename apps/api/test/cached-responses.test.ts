@@ -14,13 +14,16 @@ let viewer: Record<string, string>
 let admin: Record<string, string>
 
 beforeAll(async () => {
-  const made = await makeApp()
-  const { optimizer, secret } = made
-  app = made.app
-  workload = await startDemoWorkload(optimizer, silentLogger(), {
-    dataset: { rows: 30_000 },
-    refreshInterval: '1h',
+  const made = await makeApp({
+    demo: (optimizer) =>
+      startDemoWorkload(optimizer, silentLogger(), {
+        dataset: { rows: 30_000 },
+        refreshInterval: '1h',
+      }),
   })
+  const { secret } = made
+  app = made.app
+  workload = made.demo!
   expect(await workload.ready).toBe('ready')
   server = await listen(app.fetch, { port: 0, host: '127.0.0.1' })
   viewer = bearer(await hsToken(secret))

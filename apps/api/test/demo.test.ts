@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DEMO_TABLES, type DemoDatabase } from '../src/demo/schema.js'
 import { seedDemoData } from '../src/demo/seed.js'
-import { DATABASE_URL, startOptimizer, stopAll, testConfig } from './helpers.js'
+import { postgresUrl, startOptimizer, stopAll, testConfig } from './helpers.js'
 
 afterAll(stopAll)
 
@@ -68,7 +68,7 @@ describe('seedDemoData on PGlite', () => {
 describe('seedDemoData on PostgreSQL', () => {
   it('creates the tables in the search path, loads with COPY, and skips a second time', async () => {
     const schema = `demo_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-    const url = new URL(DATABASE_URL)
+    const url = new URL(postgresUrl())
     url.searchParams.set('options', `-c search_path=${schema}`)
     const optimizer = await startOptimizer(testConfig({ database: { url: url.toString() } }))
     const db = demoDb(optimizer)

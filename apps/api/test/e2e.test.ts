@@ -1,65 +1,26 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  DATABASE_URL,
+  postgresUrl,
   freePort,
   hsToken,
   newSecret,
-  REDIS_URL,
+  redisUrl,
   uniqueName,
   waitFor,
 } from './helpers.js'
+import { buildApiBundle, killApiProcesses, spawnApi } from './api-process.js'
 
 // The built server (`dist/main.js`), as `pnpm start` runs it. Built here so the test never runs a
 // stale bundle; workspace packages resolve to their sources (`@bi-perf/source` + tsx), so only
 // this app needs building.
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-const rootDir = join(appDir, '..', '..')
-
-beforeAll(() => {
-  const build = spawnSync(join(rootDir, 'node_modules', '.bin', 'tsup'), {
-    cwd: appDir,
-    encoding: 'utf8',
-  })
-  if (build.status !== 0) throw new Error(`tsup build failed:\n${build.stdout}\n${build.stderr}`)
-}, 120_000)
-
-interface Server {
-  child: ChildProcess
-  stdout: () => string
-  stderr: () => string
-  exit: Promise<number | null>
-}
+beforeAll(buildApiBundle, 120_000)
+afterAll(killApiProcesses)
 
 /** Starts `node dist/main.js` with only the given environment (plus PATH/HOME). */
-function startServer(env: Record<string, string>): Server {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@bi-perf/source', '--import', 'tsx', 'dist/main.js'],
-    {
-      cwd: appDir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let out = ''
-  let err = ''
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  running.push(child)
-  return { child, stdout: () => out, stderr: () => err, exit }
-}
-
-const running: ChildProcess[] = []
-afterAll(() => {
-  for (const child of running)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-})
+const startServer = (env: Record<string, string>) =>
+  spawnApi(env, { entry: 'dist/main.js', loopback: false })
 
 /** A GET on a fresh connection (no keep-alive pool), resolving to the status or the error code. */
 function probe(url: string): Promise<number | string> {
@@ -87,7 +48,7 @@ async function inFlight(url: string, metricsToken: string): Promise<number> {
 describe('bi-perf-api process', () => {
   const prefix = uniqueName('e2e')
   afterAll(async () => {
-    const redis = new Redis(REDIS_URL)
+    const redis = new Redis(redisUrl())
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length > 0) await redis.del(...keys)
     redis.disconnect()
@@ -98,12 +59,12 @@ describe('bi-perf-api process', () => {
     const metricsToken = newSecret()
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
-    const server = startServer({
+    const server = await startServer({
       NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
-      REDIS_URL,
-      DATABASE_URL,
+      REDIS_URL: redisUrl(),
+      DATABASE_URL: postgresUrl(),
       BI_PERF_JWT_SECRET: secret,
       BI_PERF_SERVER_METRICS_TOKEN: metricsToken,
       BI_PERF_REDIS_PREFIX: prefix,
@@ -186,10 +147,10 @@ describe('bi-perf-api process', () => {
   }, 60_000)
 
   it('refuses to start in production without auth, with one clear line and exit code 1', async () => {
-    const server = startServer({
+    const server = await startServer({
       NODE_ENV: 'production',
       PORT: String(await freePort()),
-      DATABASE_URL,
+      DATABASE_URL: postgresUrl(),
     })
     expect(await server.exit).toBe(1)
     expect(server.stderr().trim().split('\n')).toEqual([
@@ -198,7 +159,7 @@ describe('bi-perf-api process', () => {
   }, 30_000)
 
   it('exits 1 naming the setting when the configuration is invalid', async () => {
-    const server = startServer({
+    const server = await startServer({
       NODE_ENV: 'production',
       PORT: 'eighty',
       BI_PERF_JWT_SECRET: newSecret(),
@@ -209,10 +170,10 @@ describe('bi-perf-api process', () => {
 
   it('in development without auth, logs one dashboard URL whose admin token works', async () => {
     const port = await freePort()
-    const server = startServer({
+    const server = await startServer({
       NODE_ENV: 'development',
       PORT: String(port),
-      DATABASE_URL,
+      DATABASE_URL: postgresUrl(),
       BI_PERF_REDIS_PREFIX: prefix,
       BI_PERF_TASKS_QUEUE: prefix,
     })

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killApiProcesses, spawnApi, startApi, type ApiProcess } from './api-process.js'
 import {
   bearer,
-  DATABASE_URL,
+  postgresUrl,
   hsToken,
   newSecret,
   readError,
-  REDIS_URL,
+  redisUrl,
   uniqueName,
   waitFor,
 } from './helpers.js'
@@ -24,8 +24,8 @@ let api: ApiProcess
 beforeAll(async () => {
   api = await startApi({
     NODE_ENV: 'production',
-    REDIS_URL,
-    DATABASE_URL,
+    REDIS_URL: redisUrl(),
+    DATABASE_URL: postgresUrl(),
     BI_PERF_JWT_SECRET: secret,
     BI_PERF_REDIS_PREFIX: prefix,
     BI_PERF_TASKS_QUEUE: prefix,
@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   killApiProcesses()
-  const redis = new Redis(REDIS_URL)
+  const redis = new Redis(redisUrl())
   const keys = await redis.keys(`${prefix}*`)
   if (keys.length > 0) await redis.del(...keys)
   redis.disconnect()
@@ -166,7 +166,7 @@ describe('the API process environment', () => {
     async (label) => {
       const nodeEnv = label === '(unset)' ? undefined : label
       const server = await spawnApi({
-        DATABASE_URL,
+        DATABASE_URL: postgresUrl(),
         ...(nodeEnv === undefined ? {} : { NODE_ENV: nodeEnv }),
       })
       // A server taking the value for development would start: stop at exit or listening.

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killApiProcesses, startApi, type ApiProcess } from './api-process.js'
 import {
   bearer,
-  DATABASE_URL,
+  postgresUrl,
   hsToken,
   newSecret,
   readError,
-  REDIS_URL,
+  redisUrl,
   uniqueName,
 } from './helpers.js'
 
@@ -23,8 +23,8 @@ let api: ApiProcess
 
 beforeAll(async () => {
   api = await startApi({
-    REDIS_URL,
-    DATABASE_URL,
+    REDIS_URL: redisUrl(),
+    DATABASE_URL: postgresUrl(),
     BI_PERF_REDIS_PREFIX: prefix,
     BI_PERF_TASKS_QUEUE: prefix,
     BI_PERF_JWT_SECRET: secret,

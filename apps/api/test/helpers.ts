@@ -10,11 +10,8 @@ import {
 import { SignJWT, type JWTPayload } from 'jose'
 import pino, { type Logger } from 'pino'
 import { createApp, type AppTuning } from '../src/app.js'
+import type { DemoWorkload } from '../src/demo/workload.js'
 import type { Environment } from '../src/types.js'
-
-/** The shared services. A missing server fails the tests, never skips them. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A 43-character random HS256 secret. */
 export function newSecret(): string {
@@ -98,6 +95,8 @@ export async function makeApp(
     secret?: string
     /** Reuse a started optimizer instead of starting one. */
     optimizer?: Optimizer
+    /** Starts the demo workload the app serves, on the app's optimizer, before the app is built. */
+    demo?: (optimizer: Optimizer) => Promise<DemoWorkload>
   } & AppTuning = {},
 ) {
   const secret = options.secret ?? newSecret()
@@ -108,6 +107,7 @@ export async function makeApp(
   })
   const optimizer = options.optimizer ?? (await startOptimizer(config))
   const logger = options.logger ?? silentLogger()
+  const demo = options.demo ? await options.demo(optimizer) : undefined
   const app = createApp({
     optimizer,
     config,
@@ -116,8 +116,9 @@ export async function makeApp(
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     ...(options.jwks ? { jwks: options.jwks } : {}),
     processMetrics: options.processMetrics ?? false,
+    ...(demo ? { demo } : {}),
   })
-  return { app, optimizer, config, secret, logger }
+  return { app, optimizer, config, secret, logger, demo }
 }
 
 /**
@@ -170,4 +171,5 @@ export async function readError(
   return body.error as { code: string; message: string; details?: unknown }
 }
 
-export { freePort, waitFor } from '@bi-perf/test-services'
+// The shared services (a missing server fails the tests, never skips them) and polling.
+export { freePort, postgresUrl, redisUrl, waitFor, waitForValue } from '@bi-perf/test-services'

@@ -14,7 +14,7 @@ import { operationRequests } from './fuzz/operation-requests.js'
 import type { RequestContext } from './fuzz/request-parts.js'
 import { ResponseChecker } from './fuzz/response-check.js'
 import { prototypeProbes, strayRequests } from './fuzz/stray-requests.js'
-import { makeApp, newSecret, REDIS_URL, silentLogger, stopAll } from './helpers.js'
+import { makeApp, newSecret, redisUrl, silentLogger, stopAll } from './helpers.js'
 
 // Every documented operation gets RUNS generated requests; STRAY_RUNS go to undocumented methods
 // and sub-paths, after a fixed probe of prototype names in every path (~140): about 2 000 in
@@ -36,12 +36,18 @@ const shutdown = new AbortController()
 // PGlite for the database. The limit is far above the run's requests: the limiter itself is
 // tested in rate-limit.test.ts, and here every request must reach its route. No worker: enqueued
 // scrape tasks wait in the run's own queue and are deleted with it.
-const { app, optimizer, config } = await makeApp({
+// A small demo dataset, so /analytics/dashboard answers 200 and its body is checked too.
+const { app, config, demo } = await makeApp({
   secret,
+  demo: (started) =>
+    startDemoWorkload(started, silentLogger(), {
+      dataset: { rows: 3_000 },
+      refreshInterval: '1h',
+    }),
   environment: 'production',
   shutdown: shutdown.signal,
   config: {
-    redis: { url: REDIS_URL },
+    redis: { url: redisUrl() },
     tasks: { worker: false },
     memory: { heapSnapshotDir: snapshotDir },
     server: {
@@ -51,12 +57,7 @@ const { app, optimizer, config } = await makeApp({
     },
   },
 })
-// A small demo dataset, so /analytics/dashboard answers 200 and its body is checked too.
-const demo = await startDemoWorkload(optimizer, silentLogger(), {
-  dataset: { rows: 3_000 },
-  refreshInterval: '1h',
-})
-await demo.ready
+await demo!.ready
 
 const document = (await (await app.request('/openapi.json')).json()) as OpenApiDocument
 const operations = listOperations(document)
@@ -90,11 +91,11 @@ afterAll(async () => {
   )
   console.log(`openapi fuzz, seed ${SEED}:\n  ${summary.join('\n  ')}`)
   shutdown.abort()
-  await demo.close()
+  await demo!.close()
   await stopAll()
   rmSync(snapshotDir, { recursive: true, force: true })
   // The queue's jobs and anything else the run wrote under its own prefix.
-  const redis = new Redis(REDIS_URL)
+  const redis = new Redis(redisUrl())
   try {
     let cursor = '0'
     do {

@@ -9,7 +9,7 @@ import {
   makeApp,
   newSecret,
   readError,
-  REDIS_URL,
+  redisUrl,
   startOptimizer,
   stopAll,
   testConfig,
@@ -102,7 +102,7 @@ describe('memory rate limit', () => {
 
 describe('Redis rate limit', () => {
   const prefix = uniqueName('rl')
-  const redis = new Redis(REDIS_URL)
+  const redis = new Redis(redisUrl())
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}:rl:*`)
     if (keys.length > 0) await redis.del(...keys)
@@ -112,7 +112,7 @@ describe('Redis rate limit', () => {
   it('shares one counter between two instances on the same Redis, in keys with a TTL', async () => {
     const secret = newSecret()
     const config = {
-      redis: { url: REDIS_URL, prefix },
+      redis: { url: redisUrl(), prefix },
       tasks: { enabled: false },
       database: { enabled: false },
       server: { rateLimit: limit },

@@ -1,102 +1,48 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, waitFor } from './helpers.js'
+import { buildApiBundle, killApiProcesses, startApi, type ApiProcess } from './api-process.js'
+import { waitFor } from './helpers.js'
 
 // The built server (`dist/main.js`) with its stdout on a pipe the test stops reading, the way a
 // stuck log shipper or a Node parent that never reads its child's output leaves it. Built here
 // so the test never runs a stale bundle; workspace packages resolve to their sources.
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-const rootDir = join(appDir, '..', '..')
 const METRICS_TOKEN = `metrics-${randomUUID()}`
 /** main.ts: drain 10 s + margin 5 s, then exit 1; the watchdog SIGKILLs 2 s later. */
 const HARD_DEADLINE_MS = 17_000
 
-beforeAll(() => {
-  const build = spawnSync(join(rootDir, 'node_modules', '.bin', 'tsup'), {
-    cwd: appDir,
-    encoding: 'utf8',
-  })
-  if (build.status !== 0) throw new Error(`tsup build failed:\n${build.stdout}\n${build.stderr}`)
-}, 120_000)
+beforeAll(buildApiBundle, 120_000)
 
 const running: ChildProcess[] = []
 afterAll(() => {
+  killApiProcesses()
   for (const child of running.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
 })
 
-interface Api {
-  child: ChildProcess
-  url: string
-  /** What the test read from stdout while it was reading. */
-  stdout: () => string
-  /** Stop reading stdout: the pipe fills and stays full. */
-  stall: () => void
-  /** Read stdout again. */
-  resume: () => void
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
 /**
  * Starts `node dist/main.js` (demo workload on PGlite, access log on) and reads its stdout until
  * the demo dataset is seeded, so the load below meets a server past its start-up work.
  */
-async function startApi(): Promise<Api> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@bi-perf/source', '--import', 'tsx', 'dist/main.js'],
+function startDemoApi(): Promise<ApiProcess> {
+  return startApi(
     {
-      cwd: appDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'development',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        // One access line per request at info.
-        BI_PERF_LOG_LEVEL: 'info',
-        BI_PERF_SERVER_METRICS_TOKEN: METRICS_TOKEN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      NODE_ENV: 'development',
+      // One access line per request at info.
+      BI_PERF_LOG_LEVEL: 'info',
+      BI_PERF_SERVER_METRICS_TOKEN: METRICS_TOKEN,
+    },
+    {
+      entry: 'dist/main.js',
+      until: (out) => out.includes('demo dataset seeded') || out.includes('demo dataset present'),
+      timeoutMs: 90_000,
     },
   )
-  running.push(child)
-  let out = ''
-  let err = ''
-  const onData = (chunk: Buffer) => (out += chunk.toString())
-  child.stdout.on('data', onData)
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${err}`)
-      return out.includes('demo dataset seeded') || out.includes('demo dataset present')
-    },
-    { timeoutMs: 90_000, what: 'the API listening with its demo dataset seeded' },
-  )
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    stdout: () => out,
-    // A paused socket stops reading once its own small buffer is full; the pipe then fills.
-    stall: () => {
-      child.stdout.off('data', onData)
-      child.stdout.pause()
-    },
-    resume: () => {
-      child.stdout.on('data', onData)
-      child.stdout.resume()
-    },
-    exit,
-  }
 }
 
 /** Keep-alive load on 10 connections, and a way to stop it early. */
@@ -119,7 +65,7 @@ async function load(url: string, amount: number, limitMs: number): Promise<autoc
   return result
 }
 
-async function droppedLines(api: Api): Promise<number> {
+async function droppedLines(api: ApiProcess): Promise<number> {
   const response = await fetch(`${api.url}/metrics`, {
     headers: { authorization: `Bearer ${METRICS_TOKEN}` },
   })
@@ -131,7 +77,7 @@ async function droppedLines(api: Api): Promise<number> {
 
 describe('a log reader that stops reading', () => {
   it('never slows serving, counts the dropped lines, and shuts down within the deadline', async () => {
-    const api = await startApi()
+    const api = await startDemoApi()
     api.stall()
 
     // 10 000 access lines (~2.5 MB) fill the pipe and the 1 MiB buffer many times over. When a
@@ -147,7 +93,7 @@ describe('a log reader that stops reading', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     const signalledAt = performance.now()
     api.child.kill('SIGTERM')
-    const ended = await api.exit
+    const ended = await api.ended
     const ms = performance.now() - signalledAt
     more.stop()
     await more.result
@@ -156,7 +102,7 @@ describe('a log reader that stops reading', () => {
   }, 240_000)
 
   it('writes the lines again and says how many it dropped once the reader resumes', async () => {
-    const api = await startApi()
+    const api = await startDemoApi()
     api.stall()
     const result = await load(`${api.url}/health`, 10_000, 60_000)
     expect(result['2xx']).toBe(10_000)
@@ -187,7 +133,7 @@ describe('a log reader that stops reading', () => {
       what: 'the access line of a request after the reader resumed',
     })
     api.child.kill('SIGTERM')
-    expect(await api.exit).toEqual({ code: 0, signal: null })
+    expect(await api.ended).toEqual({ code: 0, signal: null })
   }, 240_000)
 })
 

@@ -1,17 +1,18 @@
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { captureOutput } from '@bi-perf/test-services'
 import { afterAll, describe, expect, it } from 'vitest'
 import { killApiProcesses, startApi } from './api-process.js'
-import { DATABASE_URL, freePort, newSecret, REDIS_URL, uniqueName, waitFor } from './helpers.js'
+import { postgresUrl, freePort, newSecret, redisUrl, uniqueName, waitFor } from './helpers.js'
 
 // What the server prints at start: a banner for people on a terminal (util-linux `script` gives
 // it a pseudo-terminal), JSON lines on a pipe or when asked.
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const prefix = uniqueName('start')
 const services = {
-  REDIS_URL,
-  DATABASE_URL,
+  REDIS_URL: redisUrl(),
+  DATABASE_URL: postgresUrl(),
   BI_PERF_REDIS_PREFIX: prefix,
   BI_PERF_TASKS_QUEUE: prefix,
 }
@@ -39,13 +40,11 @@ async function onTerminal(env: Record<string, string>): Promise<Terminal & { url
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const output = captureOutput(child)
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()))
   const terminal = {
     url: `http://127.0.0.1:${port}`,
-    output: () => output.replace(/\r/g, ''),
+    output: () => output.all().replace(/\r/g, ''),
     async stop() {
       child.kill('SIGTERM')
       await closed

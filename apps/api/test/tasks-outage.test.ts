@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killApiProcesses, startApi, type ApiProcess } from './api-process.js'
 import {
   bearer,
-  DATABASE_URL,
+  postgresUrl,
   hsToken,
   newSecret,
   readError,
@@ -30,7 +30,7 @@ beforeAll(async () => {
   api = await startApi({
     NODE_ENV: 'production',
     REDIS_URL: server.url,
-    DATABASE_URL,
+    DATABASE_URL: postgresUrl(),
     BI_PERF_JWT_SECRET: secret,
     BI_PERF_REDIS_PREFIX: prefix,
     BI_PERF_TASKS_QUEUE: prefix,

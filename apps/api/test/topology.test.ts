@@ -19,7 +19,7 @@ import {
   stopTopology,
   type TopologyState,
 } from '../../../scripts/topology/topology.mjs'
-import { DATABASE_URL } from './helpers.js'
+import { postgresUrl, waitForValue } from './helpers.js'
 
 /** Requests one client may make per minute on the whole topology (the rate-limit test's budget). */
 const RATE_LIMIT = 40
@@ -32,7 +32,7 @@ const batches: string[] = []
 beforeAll(async () => {
   state = await startTopology({
     dir: mkdtempSync(join(tmpdir(), 'bi-perf-topology-')),
-    databaseUrl: DATABASE_URL,
+    databaseUrl: postgresUrl(),
     nodeArgs: ['--conditions=@bi-perf/source', '--import', 'tsx'],
     apiEntry: join(ROOT, 'apps/api/src/main.ts'),
     workerEntry: join(ROOT, 'apps/api/src/worker.ts'),
@@ -44,7 +44,7 @@ beforeAll(async () => {
     },
     readyTimeoutMs: 90_000,
   })
-  db = createDatabase({ url: DATABASE_URL, pool: { max: 2 } })
+  db = createDatabase({ url: postgresUrl(), pool: { max: 2 } })
 }, 180_000)
 
 afterAll(async () => {
@@ -82,22 +82,6 @@ function apiErrors(): string {
     .join('\n')
 }
 
-async function poll<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  { timeoutMs, what, everyMs = 200 }: { timeoutMs: number; what: string; everyMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value)) return value
-    if (Date.now() > deadline) {
-      throw new Error(`${what} not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-}
-
 interface Status {
   instance: string
   instances: string[]
@@ -114,10 +98,12 @@ describe('scaled-out topology (3-master Redis Cluster, 3 APIs, 3 workers)', () =
   it('each API names itself and sees every live instance, workers included', async () => {
     const everyone = [...state.apis, ...state.workers].map((p) => p.instance).sort()
     for (const api of state.apis) {
-      const status = await poll(
-        () => getJson<Status>(`${api.url}/performance/status`),
-        (s) => everyone.every((name) => s.instances.includes(name)),
-        { timeoutMs: 20_000, what: `${api.name} seeing every instance`, everyMs: 500 },
+      const status = await waitForValue(
+        async () => {
+          const s = await getJson<Status>(`${api.url}/performance/status`)
+          return everyone.every((name) => s.instances.includes(name)) && s
+        },
+        { timeoutMs: 20_000, what: `${api.name} seeing every instance`, intervalMs: 500 },
       )
       expect(status.instance).toBe(api.instance)
       expect([...status.instances].sort()).toEqual(everyone)
@@ -163,10 +149,12 @@ describe('scaled-out topology (3-master Redis Cluster, 3 APIs, 3 workers)', () =
     expect(cleared.removed).toBeGreaterThanOrEqual(1)
     // The invalidation travels by pub/sub: B's in-process copy goes within moments, long before
     // the 30 s TTL could explain a miss.
-    const recomputed = await poll(
-      () => getJson<Progress>(url(b!)),
-      (p) => !p.cached,
-      { timeoutMs: 5_000, what: 'B recomputing after the clear', everyMs: 20 },
+    const recomputed = await waitForValue(
+      async () => {
+        const p = await getJson<Progress>(url(b!))
+        return !p.cached && p
+      },
+      { timeoutMs: 5_000, what: 'B recomputing after the clear', intervalMs: 20 },
     )
     expect(recomputed).toMatchObject({ batchId, done: 0, runs: 0, cached: false })
   })
@@ -194,13 +182,15 @@ describe('scaled-out topology (3-master Redis Cluster, 3 APIs, 3 workers)', () =
     const progress = (i = 0) =>
       getJson<Progress>(`${state.apis[i % 3]!.url}/analytics/scrape/${batchId}?fresh=true`)
     let reads = 0
-    const before = await poll(
-      () => progress(reads++),
-      (p) => p.done >= 1_000,
+    const before = await waitForValue(
+      async () => {
+        const p = await progress(reads++)
+        return p.done >= 1_000 && p
+      },
       {
         timeoutMs: 60_000,
         what: '1,000 tasks done',
-        everyMs: 50,
+        intervalMs: 50,
       },
     )
     const victim = state.workers[0]!
@@ -209,13 +199,15 @@ describe('scaled-out topology (3-master Redis Cluster, 3 APIs, 3 workers)', () =
     // Mid-run: most of the batch was still to do when the worker died.
     expect(before.done).toBeLessThan(TASKS)
 
-    const after = await poll(
-      () => progress(reads++),
-      (p) => p.done >= TASKS,
+    const after = await waitForValue(
+      async () => {
+        const p = await progress(reads++)
+        return p.done >= TASKS && p
+      },
       {
         timeoutMs: 90_000,
         what: `all ${TASKS} tasks done`,
-        everyMs: 250,
+        intervalMs: 250,
       },
     )
     expect(after.done).toBe(TASKS)
@@ -246,10 +238,12 @@ describe('scaled-out topology (3-master Redis Cluster, 3 APIs, 3 workers)', () =
     })
     expect(change.profile).toBe('memory')
     for (const api of [b!, c!]) {
-      await poll(
-        () => getJson<Status>(`${api.url}/performance/status`),
-        (s) => s.profile === 'memory',
-        { timeoutMs: 10_000, what: `${api.name} following the profile`, everyMs: 100 },
+      await waitForValue(
+        async () => {
+          const s = await getJson<Status>(`${api.url}/performance/status`)
+          return s.profile === 'memory' && s
+        },
+        { timeoutMs: 10_000, what: `${api.name} following the profile`, intervalMs: 100 },
       )
     }
 

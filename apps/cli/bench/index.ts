@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from '@bi-perf/bench'
 import { timeChild, type ChildRun } from './time-child.js'
 
 // Start-up of the CLI's local mode, in child processes: wall time, peak RSS and the longest
@@ -37,12 +38,6 @@ const CASES: readonly Case[] = [
     targetMs: 1000,
   },
 ]
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 const ms = (value: number) => `${Math.round(value)} ms`
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`

@@ -1,6 +1,6 @@
 import { answersAsApi, findApiBase, plainHttpMismatch } from './base-url-probe.js'
 import {
-  ApiError,
+  ApiResponseError,
   ConnectionError,
   TokenRejectedError,
   UnknownProfileError,
@@ -121,7 +121,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           { cause: error },
         )
       }
-      throw new ApiError(
+      throw new ApiResponseError(
         response.status,
         null,
         `${method} ${url} answered ${response.status} with a body that is not JSON — is --url a bi-perf API?`,
@@ -154,7 +154,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     if (response.status === 429) {
       const retry = response.headers.get('retry-after')
-      return new ApiError(
+      return new ApiResponseError(
         429,
         code,
         `rate limited by the API${retry ? `; retry in ${retry} s` : ''}`,
@@ -163,7 +163,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (response.status === 404 && (code === null || code === 'E_API_NOT_FOUND')) {
       return notFound(route)
     }
-    return new ApiError(
+    return new ApiResponseError(
       response.status,
       code,
       `${message} (${response.status}${code ? ` ${code}` : ''})`,
@@ -176,7 +176,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
    */
   async function notFound(route: string): Promise<Error> {
     if (!route.startsWith('GET /performance/status') && (await answersAsApi(base, timeoutMs))) {
-      return new ApiError(
+      return new ApiResponseError(
         404,
         'E_API_NOT_FOUND',
         `the API at ${base} has no ${route.split('?')[0]} — is it an older bi-perf version?`,

@@ -4,7 +4,7 @@ import { UsageError } from './errors.js'
 import type { LocalSettings } from './local-config.js'
 import type { LocalSourceOptions } from './local-source.js'
 import type { Source } from './source.js'
-import { createStyle, type OutputStream, type Style } from './style.js'
+import { createStyle, type OutputStream, type Style } from './ui/style.js'
 
 /** The process's streams and environment, injected so commands can be run in tests. */
 export interface CliIo {

@@ -100,9 +100,12 @@ export class ConfigurationError extends CliError {
   }
 }
 
-/** The API refused a request for a reason other than credentials (exit 1). */
-export class ApiError extends CliError {
-  override name = 'ApiError'
+/**
+ * The API answered with an error response for a reason other than credentials (exit 1). Named
+ * for what it is on the client side: not the API server's own `ApiError`.
+ */
+export class ApiResponseError extends CliError {
+  override name = 'ApiResponseError'
   /** The HTTP status. */
   readonly status: number
   /** The API's error code, e.g. `E_CORE_COMPONENT_DISABLED`, or `null` when the body had none. */
@@ -125,6 +128,50 @@ export class CheckFailedError extends CliError {
   }
 }
 
+/** What each optional dependency of the CLI is for, and what to do instead of installing it. */
+const OPTIONAL_DEPENDENCIES: Readonly<Record<string, string>> = {
+  '@electric-sql/pglite':
+    'the embedded database (no database.url) runs on it; or set database.url (DATABASE_URL) to a PostgreSQL server',
+}
+
+/**
+ * A local command needs an optional dependency the CLI does not install by itself, such as
+ * `@electric-sql/pglite` for the embedded database (exit 2: the command could not run).
+ */
+export class MissingDependencyError extends CliError {
+  override name = 'MissingDependencyError'
+  /** The package to install, e.g. `@electric-sql/pglite`. */
+  readonly peer: string
+
+  constructor(peer: string, options?: ErrorOptions) {
+    const why = OPTIONAL_DEPENDENCIES[peer] ?? 'this command needs it'
+    super(
+      'E_CLI_MISSING_DEPENDENCY',
+      `${peer} is not installed: ${why} — install it where the CLI is: npm install -g ${peer} (or npm install ${peer} in the project)`,
+      2,
+      options,
+    )
+    this.peer = peer
+  }
+}
+
+/**
+ * The CLI's error for a library's missing optional peer (`MissingPeerError` of core or db: a
+ * code ending in `_MISSING_PEER` and the `peer` to install), or `undefined` for any other error.
+ * The libraries' own message says `npm install`; a global CLI needs `npm install -g`.
+ *
+ * @example
+ * const missing = missingDependency(error) // MissingDependencyError for E_DB_MISSING_PEER
+ */
+export function missingDependency(error: unknown): MissingDependencyError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { code, peer } = error as { code?: unknown; peer?: unknown }
+  if (typeof code !== 'string' || !code.endsWith('_MISSING_PEER') || typeof peer !== 'string') {
+    return undefined
+  }
+  return new MissingDependencyError(peer, { cause: error })
+}
+
 /** Every error class of the CLI by name, for `instanceof` checks. */
 export const errors = {
   CliError,
@@ -134,6 +181,7 @@ export const errors = {
   TokenRejectedError,
   UnknownProfileError,
   ConfigurationError,
-  ApiError,
+  ApiResponseError,
   CheckFailedError,
+  MissingDependencyError,
 } as const

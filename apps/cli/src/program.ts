@@ -9,8 +9,10 @@ import { registerOptimizeCommand } from './commands/optimize.js'
 import { registerRecommendationsCommand } from './commands/recommendations.js'
 import { registerStatusCommand } from './commands/status.js'
 import { registerTokenCommand } from './commands/token.js'
+import { addCommandExamples } from './examples.js'
+import { exitCodesHelp } from './exit-codes.js'
 import { parseDurationOption } from './option-parsers.js'
-import { createStyle, type Style } from './style.js'
+import { createStyle, type Style } from './ui/style.js'
 import { version } from './version.js'
 
 /** The two executables: the dedicated tool, and the main binary carrying it as `performance`. */
@@ -24,8 +26,8 @@ Modes:
           the command; status, metrics, benchmark and monitor need no server. status, metrics,
           recommendations and monitor read this machine plus only the services configured
 
-Exit codes: 0 ok · 1 the checked thing failed (status down, a benchmark regression) ·
-            2 usage, configuration, connection or token error
+${exitCodesHelp()}
+
 Colours only on a terminal, never with NO_COLOR set.`
 
 function addConnectionOptions(command: Command): void {
@@ -52,6 +54,7 @@ export function addPerformanceCommands(parent: Command, env: CommandEnv): void {
   registerMonitorCommand(parent, env)
   registerHeapSnapshotCommand(parent, env)
   registerTokenCommand(parent, env)
+  addCommandExamples(parent)
   parent.addHelpText('after', MODES_HELP)
 }
 

@@ -1,8 +1,8 @@
 import { CommanderError } from 'commander'
 import type { CliIo, RunState } from './context.js'
-import { CliError } from './errors.js'
+import { CliError, missingDependency } from './errors.js'
 import { createProgram, type Binary } from './program.js'
-import { createStyle } from './style.js'
+import { createStyle } from './ui/style.js'
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -25,9 +25,10 @@ export async function runCli(binary: Binary, args: readonly string[], io: CliIo)
     // commander already printed its message (and the help); --help and --version exit 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
     const style = createStyle(io.stderr, io.env)
-    if (error instanceof CliError) {
-      io.stderr.write(`${style.red(`${binary}: ${describe(error)}`)}\n`)
-      return error.exitCode
+    const known = error instanceof CliError ? error : missingDependency(error)
+    if (known) {
+      io.stderr.write(`${style.red(`${binary}: ${describe(known)}`)}\n`)
+      return known.exitCode
     }
     io.stderr.write(`${style.red(`${binary}: unexpected error: ${describe(error)}`)}\n`)
     return 1

@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BenchReport } from '../src/bench-report.js'
+import type { BenchReport } from '../src/bench/report.js'
 import {
   cleanEnv,
   cli,
-  DATABASE_URL,
-  REDIS_URL,
+  postgresUrl,
+  redisUrl,
   redisKeys,
   removeRedisKeys,
   tempDir,
@@ -18,8 +18,8 @@ import {
 // check against baselines planted from the real report.
 const prefix = uniquePrefix('suites')
 const env = cleanEnv({
-  REDIS_URL,
-  DATABASE_URL,
+  REDIS_URL: redisUrl(),
+  DATABASE_URL: postgresUrl(),
   BI_PERF_REDIS_PREFIX: prefix,
   BI_PERF_TASKS_QUEUE: `cli-b-${process.pid}`,
 })
@@ -90,7 +90,7 @@ describe('benchmark', () => {
   })
 
   it('leaves no benchmark keys in Redis', async () => {
-    const redis = new Redis(REDIS_URL)
+    const redis = new Redis(redisUrl())
     try {
       const keys = await redisKeys(redis, prefix)
       // The configured queue's own key stays (it is the service's); nothing the suites made.

@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort, waitFor } from '@bi-perf/test-services'
+import {
+  captureOutput,
+  freePort,
+  postgresUrl,
+  redisUrl,
+  runProcess,
+  waitFor,
+  type ProcessResult,
+} from '@bi-perf/test-services'
 import { Redis } from 'ioredis'
 import { signCliToken } from '../src/jwt.js'
 
@@ -13,8 +21,6 @@ export const cliBin = join(root, 'apps/cli/dist/bi-performance.js')
 export const mainBin = join(root, 'apps/cli/dist/bi-perf.js')
 export const apiMain = join(root, 'apps/api/dist/main.js')
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** A JWT secret for the API the tests start (at least 32 characters). */
 export const SECRET = `cli-test-secret-${randomBytes(16).toString('hex')}`
 
@@ -36,12 +42,8 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra }
 }
 
-/** What a finished process left. */
-export interface Finished {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+/** What a finished process left: its exit code, signal, output and wall time. */
+export type Finished = ProcessResult
 
 /** How a test runs an executable. */
 export interface RunOptions {
@@ -59,23 +61,12 @@ export function run(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<Finished> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
-      cwd: options.cwd ?? tempDir(),
-      env: options.env ?? cleanEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolvePromise({ code, stdout, stderr })
-    })
-    child.stdin.end(options.input ?? '')
+  return runProcess(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env: options.env ?? cleanEnv(),
+    // Always a pipe, closed at once: the CLI sees a non-terminal stdin at end of input.
+    input: options.input ?? '',
+    timeoutMs: options.timeoutMs ?? 60_000,
   })
 }
 
@@ -107,8 +98,8 @@ export async function startApi(): Promise<ApiProcess> {
     env: cleanEnv({
       PORT: String(port),
       HOST: '127.0.0.1',
-      REDIS_URL,
-      DATABASE_URL,
+      REDIS_URL: redisUrl(),
+      DATABASE_URL: postgresUrl(),
       BI_PERF_REDIS_PREFIX: prefix,
       BI_PERF_REDIS_COMMAND_TIMEOUT: '2s',
       BI_PERF_TASKS_QUEUE: `cli-test-${process.pid}`,
@@ -118,16 +109,14 @@ export async function startApi(): Promise<ApiProcess> {
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const output = captureOutput(child).all
   const exited = new Promise<void>((resolvePromise) => child.on('exit', () => resolvePromise()))
   const url = `http://127.0.0.1:${port}`
   try {
     await waitFor(
       async () => {
         if (child.exitCode !== null)
-          throw new Error(`the API exited with ${child.exitCode}:\n${output}`)
+          throw new Error(`the API exited with ${child.exitCode}:\n${output()}`)
         try {
           return (await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok
         } catch {
@@ -145,7 +134,7 @@ export async function startApi(): Promise<ApiProcess> {
     prefix,
     adminToken: signCliToken(SECRET, { role: 'admin', ttlMs: 3_600_000 }),
     viewerToken: signCliToken(SECRET, { role: 'viewer', ttlMs: 3_600_000 }),
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
@@ -156,7 +145,7 @@ export async function startApi(): Promise<ApiProcess> {
 
 /** Deletes every Redis key under `prefix`. */
 export async function removeRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true })
+  const redis = new Redis(redisUrl(), { lazyConnect: true })
   try {
     await redis.connect()
     for (const key of await redisKeys(redis, prefix)) await redis.unlink(key)
@@ -175,3 +164,6 @@ export async function redisKeys(redis: Redis, prefix: string): Promise<string[]>
   }
   return found
 }
+
+// The shared services (a missing server fails the tests, never skips them).
+export { postgresUrl, redisUrl } from '@bi-perf/test-services'

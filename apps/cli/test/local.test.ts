@@ -6,9 +6,9 @@ import packageJson from '../package.json' with { type: 'json' }
 import {
   cleanEnv,
   cli,
-  DATABASE_URL,
+  postgresUrl,
   mainBin,
-  REDIS_URL,
+  redisUrl,
   removeRedisKeys,
   run,
   uniquePrefix,
@@ -19,8 +19,8 @@ import {
 // (what is loaded, services that are down) is covered in local-startup.test.ts.
 const prefix = uniquePrefix('local')
 const services = cleanEnv({
-  REDIS_URL,
-  DATABASE_URL,
+  REDIS_URL: redisUrl(),
+  DATABASE_URL: postgresUrl(),
   BI_PERF_REDIS_PREFIX: prefix,
   // The test machine may be busy: the 100 ms default would drop writes to the L1 tier only.
   BI_PERF_REDIS_COMMAND_TIMEOUT: '2s',
@@ -141,7 +141,7 @@ describe('optimize in local mode', () => {
 describe('clear-cache in local mode', () => {
   it('clears keys of the shared Redis tier by pattern', async () => {
     const writer = await createOptimizer({
-      redis: { url: REDIS_URL, prefix, commandTimeout: '2s' },
+      redis: { url: redisUrl(), prefix, commandTimeout: '2s' },
       database: { enabled: false },
       tasks: { enabled: false },
       memory: { enabled: false },

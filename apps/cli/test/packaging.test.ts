@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -78,6 +78,57 @@ describe('the installed package', () => {
     // status reads the machine only: with no database configured it boots no PGlite.
     expect(document.figures.dbBackend).toBeNull()
   })
+
+  it('installs without the embedded database, whose optional peer it leaves to the user', () => {
+    // A global install stays lean: neither core nor the CLI pulls PGlite (27 MB) or prom-client.
+    const installed = (name: string) => existsSync(join(prefix, 'node_modules', name))
+    expect(installed('@electric-sql/pglite')).toBe(false)
+    expect(installed('prom-client')).toBe(false)
+    expect(installed('kysely')).toBe(true)
+  })
+
+  it('skips the db suite of a local benchmark with the command that installs PGlite', async () => {
+    const result = await run(
+      bin('bi-performance'),
+      ['benchmark', '--suite', 'db', '--duration', '100ms', '--json'],
+      { cwd: prefix, env: cleanEnv(), timeoutMs: 120_000 },
+    )
+    expect(result.code).toBe(0)
+    const report = JSON.parse(result.stdout) as {
+      results: unknown[]
+      skipped: { suite: string; reason: string }[]
+    }
+    expect(report.results).toEqual([])
+    expect(report.skipped).toHaveLength(1)
+    expect(report.skipped[0]?.suite).toBe('db')
+    expect(report.skipped[0]?.reason).toContain('@electric-sql/pglite is not installed')
+    expect(report.skipped[0]?.reason).toContain('npm install -g @electric-sql/pglite')
+  })
+})
+
+describe('the installed package with @electric-sql/pglite added', () => {
+  beforeAll(async () => {
+    // What the skipped suite told the user to do (a prefix here, where -g would be global).
+    const range = (
+      JSON.parse(readFileSync(join(root, 'apps/cli/package.json'), 'utf8')) as {
+        peerDependencies: Record<string, string>
+      }
+    ).peerDependencies['@electric-sql/pglite']
+    await exec(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-audit',
+        '--no-fund',
+        '--loglevel',
+        'error',
+        `@electric-sql/pglite@${range}`,
+      ],
+      { cwd: prefix, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
+    )
+  }, 600_000)
 
   it('runs the embedded PGlite of the installed @bi-perf/db in its worker thread', async () => {
     // The worker is a separate file of the tarball (dist/pglite-worker.js): a package that

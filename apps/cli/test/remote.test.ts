@@ -3,7 +3,7 @@ import { createOptimizer } from '@bi-perf/core'
 import { freePort, waitFor } from '@bi-perf/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCliToken } from '../src/jwt.js'
-import { cleanEnv, cli, REDIS_URL, SECRET, startApi, type ApiProcess } from './helpers.js'
+import { cleanEnv, cli, redisUrl, SECRET, startApi, type ApiProcess } from './helpers.js'
 
 // Every command against a real API process (apps/api/dist/main.js) on Redis and PostgreSQL.
 let api: ApiProcess
@@ -192,7 +192,7 @@ describe('clear-cache', () => {
   it('clears the keys matching a pattern and the entries of a tag, reporting how many went', async () => {
     // Entries written by another process sharing the API's Redis.
     const writer = await createOptimizer({
-      redis: { url: REDIS_URL, prefix: api.prefix, commandTimeout: '2s' },
+      redis: { url: redisUrl(), prefix: api.prefix, commandTimeout: '2s' },
       database: { enabled: false },
       tasks: { enabled: false },
       memory: { enabled: false },

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
-import { waitFor } from '@bi-perf/test-services'
+import { captureOutput, waitFor } from '@bi-perf/test-services'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ENTER_SCREEN, LEAVE_SCREEN } from '../src/screen.js'
+import { ENTER_SCREEN, LEAVE_SCREEN } from '../src/ui/screen.js'
 import {
   cleanEnv,
   cliBin,
-  DATABASE_URL,
-  REDIS_URL,
+  postgresUrl,
+  redisUrl,
   removeRedisKeys,
   tempDir,
   uniquePrefix,
@@ -16,8 +16,8 @@ import {
 // installed). Keys are typed into script's stdin, which it forwards to the terminal.
 const prefix = uniquePrefix('tty')
 const env = cleanEnv({
-  REDIS_URL,
-  DATABASE_URL,
+  REDIS_URL: redisUrl(),
+  DATABASE_URL: postgresUrl(),
   BI_PERF_REDIS_PREFIX: prefix,
   BI_PERF_TASKS_QUEUE: `cli-tty-${process.pid}`,
   TERM: 'xterm-256color',
@@ -40,13 +40,11 @@ function terminal(line: string, extraEnv: Record<string, string> = {}): Terminal
     env: { ...env, ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const output = captureOutput(child).all
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   const timer = setTimeout(() => child.kill('SIGKILL'), 45_000)
   void exited.then(() => clearTimeout(timer))
-  return { output: () => output, type: (keys) => child.stdin.write(keys), exited }
+  return { output, type: (keys) => child.stdin.write(keys), exited }
 }
 
 const monitorLine = `node ${cliBin} monitor --interval 200ms; echo "EXIT=$?"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'`

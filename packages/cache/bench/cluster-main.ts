@@ -1,8 +1,8 @@
 // `node --import tsx bench/cluster-main.ts`: only the cluster-vs-single-Redis benchmark.
 import { randomUUID } from 'node:crypto'
 import { machine } from '@bi-perf/bench'
+import { redisUrl } from '@bi-perf/test-services'
 import { clusterBench } from './cluster.js'
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 console.log(`@bi-perf/cache cluster benchmark — ${new Date().toISOString()} — ${machine()}\n`)
-await clusterBench(redisUrl, `bi-perf-bench:${randomUUID().slice(0, 8)}`)
+await clusterBench(redisUrl(), `bi-perf-bench:${randomUUID().slice(0, 8)}`)

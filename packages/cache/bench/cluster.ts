@@ -1,7 +1,7 @@
 import { Cluster, Redis } from 'ioredis'
 import { createCache, type Cache } from '@bi-perf/cache'
 import { measure, report } from '@bi-perf/bench'
-import { OwnedCluster } from '@bi-perf/test-services'
+import { OwnedCluster, waitFor } from '@bi-perf/test-services'
 import { kibObject } from './payloads.js'
 
 const CONCURRENCY = 64
@@ -32,10 +32,10 @@ export async function clusterBench(redisUrl: string, prefix: string): Promise<st
   const rawSingle = new Redis(redisUrl, { enableAutoPipelining: true })
   const rawCluster = new Cluster(owned.nodes, { enableAutoPipelining: true })
   try {
-    await waitUntilReady(() =>
+    await waitFor(() =>
       [single, clustered].every((cache) => cache.stats().l2?.connection === 'ready'),
     )
-    await waitUntilReady(() => rawCluster.status === 'ready')
+    await waitFor(() => rawCluster.status === 'ready')
     for (const [index, key] of keys.entries()) {
       const value = kibObject(index)
       await single.set(key, value)
@@ -99,12 +99,4 @@ export async function clusterBench(redisUrl: string, prefix: string): Promise<st
 async function check(cache: Cache) {
   const id = (await cache.get<{ id: string }>('cluster:3'))?.id
   if (id !== 'report-3') throw new Error(`wrong value from our cache: ${id}`)
-}
-
-async function waitUntilReady(ready: () => boolean) {
-  const deadline = Date.now() + 5_000
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error('Redis did not become ready')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis'
 import { compressSync, uncompressSync } from 'lz4-napi'
 import { pack } from 'msgpackr'
 import { measure, report } from '@bi-perf/bench'
+import { waitFor } from '@bi-perf/test-services'
 import { hundredKibObject } from './payloads.js'
 
 /** 100 KiB JSON-like value through Redis: set + get round trip and stored size per codec. */
@@ -23,10 +24,7 @@ export async function compressionBench(redisUrl: string, prefix: string): Promis
   )
   const sizes = new Map<string, number>()
   for (const [index, cache] of caches.entries()) {
-    const deadline = Date.now() + 5_000
-    while (cache.stats().l2?.connection !== 'ready' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    await waitFor(() => cache.stats().l2?.connection === 'ready', { what: 'Redis to be ready' })
     await cache.set('big', value)
     sizes.set(codecs[index]!, await inspector.strlen(`${prefix}:${codecs[index]}:big`))
   }

@@ -5,23 +5,24 @@ import { clusterBench } from './cluster.js'
 import { compressionBench } from './compression.js'
 import { globBench } from './glob.js'
 import { machine } from '@bi-perf/bench'
+import { redisUrl } from '@bi-perf/test-services'
 import { l1GetBench } from './l1-get.js'
 import { l1MemoryBench } from './l1-memory.js'
 import { l2GetBench } from './l2-get.js'
 import { mixedBench } from './mixed.js'
 import { stalenessBench } from './staleness.js'
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const url = redisUrl()
 const prefix = `bi-perf-bench:${randomUUID().slice(0, 8)}`
 
 console.log(`@bi-perf/cache benchmarks — ${new Date().toISOString()} — ${machine()}\n`)
 const sections = [
   await l1GetBench(),
-  await l2GetBench(redisUrl, prefix),
-  await mixedBench(redisUrl, prefix),
-  await clusterBench(redisUrl, prefix),
-  await compressionBench(redisUrl, prefix),
-  await stalenessBench(redisUrl, prefix),
+  await l2GetBench(url, prefix),
+  await mixedBench(url, prefix),
+  await clusterBench(url, prefix),
+  await compressionBench(url, prefix),
+  await stalenessBench(url, prefix),
   await l1MemoryBench(),
   await globBench(),
 ]

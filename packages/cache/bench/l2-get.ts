@@ -5,6 +5,7 @@ import { createCache as createCacheManager } from 'cache-manager'
 import { Redis } from 'ioredis'
 import { createCache } from '@bi-perf/cache'
 import { measure, report } from '@bi-perf/bench'
+import { waitFor } from '@bi-perf/test-services'
 import { kibObject } from './payloads.js'
 
 const CONCURRENCY = 64
@@ -38,8 +39,8 @@ export async function l2GetBench(redisUrl: string, prefix: string): Promise<stri
       ),
     },
   })
-  await waitUntilReady(() => ours.stats().l2?.connection === 'ready')
-  await waitUntilReady(() => oursUncoalesced.stats().l2?.connection === 'ready')
+  await waitFor(() => ours.stats().l2?.connection === 'ready')
+  await waitFor(() => oursUncoalesced.stats().l2?.connection === 'ready')
   for (const [index, key] of keys.entries()) {
     const value = kibObject(index)
     await ours.set(key, value)
@@ -106,12 +107,4 @@ export async function l2GetBench(redisUrl: string, prefix: string): Promise<stri
     ]),
     report('L2 `get` of 1 KiB, L1 off, single caller (one get at a time)', single, [RAW, BENTO]),
   ].join('\n')
-}
-
-export async function waitUntilReady(ready: () => boolean) {
-  const deadline = Date.now() + 5_000
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error('Redis did not become ready')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }

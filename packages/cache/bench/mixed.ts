@@ -3,7 +3,7 @@ import { memoryDriver } from 'bentocache/drivers/memory'
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
 import { createCache, type Cache } from '@bi-perf/cache'
 import { formatOps, measure, report, seededRandom, zipf } from '@bi-perf/bench'
-import { waitUntilReady } from './l2-get.js'
+import { waitFor } from '@bi-perf/test-services'
 import { kibObject } from './payloads.js'
 
 const INSTANCES = 3
@@ -48,7 +48,7 @@ export async function mixedBench(redisUrl: string, prefix: string): Promise<stri
       }),
   )
   for (const cache of ours) {
-    await waitUntilReady(() => cache.stats().l2?.connection === 'ready')
+    await waitFor(() => cache.stats().l2?.connection === 'ready')
     if ((await cache.ready()) !== 'connected') throw new Error('Redis is not reachable')
   }
   const operations = zipfOperations()

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createCache } from './create-cache.js'
+import { waitFor } from '@bi-perf/test-services'
+import { describe, expect, it } from 'vitest'
+import { memoryCaches } from '../test/memory-caches.js'
 import { CacheClosedError, InvalidKeyError, UnserializableValueError } from './errors.js'
-import type { Cache, CacheOptions } from './types.js'
 
 // The in-process tier alone: no I/O, so these are unit tests. Redis behaviour lives in test/.
-const opened: Cache[] = []
-function memoryCache(options: CacheOptions = {}): Cache {
-  const cache = createCache(options)
-  opened.push(cache)
-  return cache
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((cache) => cache.close()))
-})
+const memoryCache = memoryCaches()
 
 describe('in-process cache', () => {
   it('returns undefined on a miss and null as a value', async () => {
@@ -243,11 +234,3 @@ describe('in-process cache', () => {
     await expect(cache.get('k')).rejects.toThrow(CacheClosedError)
   })
 })
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}

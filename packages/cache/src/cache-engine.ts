@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { CacheClosedError, InvalidOptionError } from './errors.js'
+import { CacheClosedError } from './errors.js'
 import { escapeGlob } from './glob.js'
 import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
+import { read } from './option-reader.js'
 import type { ResolvedOptions } from './options.js'
 import { PendingInvalidations, type JournalEntry } from './pending-invalidations.js'
 import { resolveReconfiguration } from './reconfiguration.js'
@@ -380,10 +381,7 @@ export class CacheEngine {
 
   shrink(keep: number): number {
     this.#assertOpen()
-    if (typeof keep !== 'number' || !(keep >= 0 && keep <= 1)) {
-      throw new InvalidOptionError('keep', keep, 'must be a share from 0 to 1')
-    }
-    return this.#memory.shrink(keep)
+    return this.#memory.shrink(read.fraction('keep', keep))
   }
 
   settings(): CacheSettings {

@@ -1,17 +1,12 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
  * Base class of every error @bi-perf/cache throws. Match on `code`, which is stable across
- * versions; messages may improve.
+ * versions (or with `hasErrorCode`, which also matches a renamed error's old code); messages may
+ * improve.
  */
-export class CacheError extends Error {
+export class CacheError extends BiPerfError {
   override name = 'CacheError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /** A key is not a string, is empty or is longer than `maxKeyLength`. */
@@ -26,14 +21,20 @@ export class InvalidKeyError extends CacheError {
   }
 }
 
-/** A TTL, grace period or other duration is negative, NaN, infinite or an unparsable string. */
+/**
+ * A TTL, grace period or other duration is negative, NaN, infinite or an unparsable string.
+ * Code `E_CACHE_INVALID_DURATION`, like the other packages; its code before 0.2.0,
+ * `E_CACHE_INVALID_TTL`, is its `legacyCode` and still matches `hasErrorCode` until 0.3.0.
+ */
 export class InvalidDurationError extends CacheError {
   override name = 'InvalidDurationError'
   /** Which argument or option held the value, e.g. `ttl` or `namespaces.dashboard.ttl`. */
   readonly field: string
 
   constructor(field: string, value: unknown, rule: string) {
-    super('E_CACHE_INVALID_TTL', `Invalid ${field} ${describeValue(value)}: ${rule}`)
+    super('E_CACHE_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`, {
+      legacyCode: 'E_CACHE_INVALID_TTL',
+    })
     this.field = field
   }
 }
@@ -50,19 +51,27 @@ export class UnserializableValueError extends CacheError {
   }
 }
 
-/** An option passed to `createCache` breaks a rule (malformed Redis URL, negative size…). */
+/**
+ * An option passed to `createCache` or `configure()` breaks a rule (malformed Redis URL, negative
+ * size, unknown name…).
+ */
 export class InvalidOptionError extends CacheError {
   override name = 'InvalidOptionError'
   /** The option path, e.g. `redis` or `l1.maxBytes`. */
-  readonly option: string
+  readonly field: string
 
-  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_CACHE_INVALID_OPTION',
-      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      `Invalid option ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.option = option
+    this.field = field
+  }
+
+  /** @deprecated Use `field` (the same path; every package's errors now name it `field`). */
+  get option(): string {
+    return this.field
   }
 }
 

@@ -1,4 +1,6 @@
 export { createCache } from './create-cache.js'
+export { DEFAULTS } from './defaults.js'
+export type { CacheDefaults } from './defaults.js'
 export { parseDuration } from './duration.js'
 export {
   CacheClosedError,
@@ -10,4 +12,5 @@ export {
   UnserializableValueError,
   errors,
 } from './errors.js'
+export { hasErrorCode } from '@bi-perf/internal'
 export type * from './types.js'

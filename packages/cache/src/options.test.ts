@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createCache } from './create-cache.js'
 import { InvalidDurationError, InvalidOptionError } from './errors.js'
-import { DEFAULTS, resolveOptions } from './options.js'
+import { DEFAULTS } from './defaults.js'
+import { resolveOptions } from './options.js'
 
 describe('options', () => {
   it('applies documented defaults', () => {
@@ -40,7 +41,13 @@ describe('options', () => {
     [{ ttlJitter: 1.5 }, /ttlJitter/],
     [{ prefix: '' }, /prefix/],
     [{ coalesce: { window: '2ms' } }, /coalesce\.window .*at most 1ms/],
-    [{ coalesce: { maxBatch: 0 } }, /coalesce\.maxBatch .*positive integer/],
+    [{ coalesce: { maxBatch: 0 } }, /coalesce\.maxBatch .*from 1 to 10000/],
+    [{ tll: '1m' } as never, /tll .*unknown option; did you mean "ttl"\?/],
+    [{ l1: { maxEntrie: 5 } } as never, /l1\.maxEntrie .*did you mean "l1\.maxEntries"\?/],
+    [{ breaker: { treshold: 5 } } as never, /breaker\.treshold .*"breaker\.threshold"/],
+    [{ coalesce: { windw: 1 } } as never, /coalesce\.windw .*"coalesce\.window"/],
+    [{ namespaces: { ai: { tl: 1 } } } as never, /namespaces\.ai\.tl .*"namespaces\.ai\.ttl"/],
+    [{ colour: 'red' } as never, /colour .*unknown option; valid: redis, prefix, ttl/],
     [{ coalesce: { maxBatch: 20_000 } }, /coalesce\.maxBatch .*from 1 to 10000/],
     [{ coalesce: 'yes' as never }, /coalesce .*false or an object/],
   ])('rejects %j with an InvalidOptionError naming the option', (options, rule) => {
@@ -62,6 +69,35 @@ describe('options', () => {
     expect(() => createCache({ namespaces: { ai: { ttl: 'soon' } } })).toThrow(
       /namespaces\.ai\.ttl/,
     )
+  })
+
+  it('names the rejected option in the error field, and under the deprecated option getter', () => {
+    const error = (() => {
+      try {
+        createCache({ l1: { maxEntries: -1 } })
+      } catch (caught) {
+        return caught as InvalidOptionError
+      }
+    })()
+    expect(error).toMatchObject({ code: 'E_CACHE_INVALID_OPTION', field: 'l1.maxEntries' })
+    expect(error?.option).toBe('l1.maxEntries')
+  })
+
+  it('spreads TTLs by ±10 % by default, and keeps them exact with ttlJitter 0', () => {
+    expect(resolveOptions().ttlJitter).toBe(0.1)
+    expect(resolveOptions({ ttlJitter: 0 }).ttlJitter).toBe(0)
+  })
+
+  it('exports frozen defaults shaped like the options', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.l1)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.coalesce)).toBe(true)
+    const resolved = resolveOptions()
+    expect(resolved.l1).toEqual(DEFAULTS.l1)
+    expect(resolved.compression).toEqual(DEFAULTS.compression)
+    expect(resolved.breaker.threshold).toBe(DEFAULTS.breaker.threshold)
+    expect(resolved.coalesce).toEqual(DEFAULTS.coalesce)
+    expect(resolved.coherence).toBe(DEFAULTS.coherence)
   })
 
   it('never echoes Redis credentials in errors', () => {

@@ -1,29 +1,10 @@
-import { parseDuration } from './duration.js'
+import { DEFAULTS } from './defaults.js'
 import { InvalidOptionError } from './errors.js'
+import { OPTION_NAMES } from './option-names.js'
+import { read } from './option-reader.js'
 import type { CoalesceSettings } from './read-coalescer.js'
 import type { RedisClient } from './redis-connection.js'
 import type { CacheOptions, CompressionCodec, ValueMode } from './types.js'
-
-/** Defaults of {@link CacheOptions}, in one place. */
-export const DEFAULTS = {
-  prefix: 'bi-perf',
-  ttl: '1h',
-  ttlJitter: 0,
-  grace: 0,
-  maxEntries: 10_000,
-  maxBytes: 64 * 1024 * 1024,
-  values: 'frozen',
-  codec: 'lz4',
-  compressionThreshold: 1024,
-  commandTimeout: 100,
-  connectTimeout: '1s',
-  breakerThreshold: 5,
-  halfOpenAfter: '1s',
-  maxKeyLength: 1024,
-  maxPendingInvalidations: 10_000,
-  coalesceWindow: 0,
-  coalesceMaxBatch: 256,
-} as const
 
 /** Longest `coalesce.window`: a read should not wait longer than a round trip to batch. */
 export const MAX_COALESCE_WINDOW_MS = 1
@@ -70,6 +51,10 @@ const VALUE_MODES: readonly ValueMode[] = ['frozen', 'copied', 'shared']
 
 /** Validates options once, at creation, and fills in the defaults. */
 export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
+  read.fields('', options, OPTION_NAMES.root)
+  read.fields('l1', options.l1, OPTION_NAMES.l1)
+  read.fields('compression', options.compression, OPTION_NAMES.compression)
+  read.fields('breaker', options.breaker, OPTION_NAMES.breaker)
   const prefix = options.prefix ?? DEFAULTS.prefix
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 128) {
     throw new InvalidOptionError('prefix', prefix, 'must be a string of 1 to 128 characters')
@@ -88,71 +73,70 @@ export function resolveOptions(options: CacheOptions = {}): ResolvedOptions {
     }
   }
   const defaults = {
-    ttl: parseDuration('ttl', options.ttl ?? DEFAULTS.ttl),
-    grace: parseDuration('grace', options.grace ?? DEFAULTS.grace, { allowZero: true }),
+    ttl: read.duration('ttl', options.ttl ?? DEFAULTS.ttl),
+    grace: read.duration('grace', options.grace ?? DEFAULTS.grace, { allowZero: true }),
   }
   const namespaces = new Map<string, NamespaceOverrides>()
   for (const [name, settings] of Object.entries(options.namespaces ?? {})) {
+    read.fields(`namespaces.${name}`, settings, OPTION_NAMES.namespace)
     const overrides: NamespaceOverrides = {}
     if (settings.ttl !== undefined) {
-      overrides.ttl = parseDuration(`namespaces.${name}.ttl`, settings.ttl)
+      overrides.ttl = read.duration(`namespaces.${name}.ttl`, settings.ttl)
     }
     if (settings.grace !== undefined) {
-      overrides.grace = parseDuration(`namespaces.${name}.grace`, settings.grace, {
+      overrides.grace = read.duration(`namespaces.${name}.grace`, settings.grace, {
         allowZero: true,
       })
     }
     namespaces.set(name, overrides)
   }
-  const codec = options.compression?.codec ?? DEFAULTS.codec
-  if (!CODECS.includes(codec)) {
-    throw new InvalidOptionError('compression.codec', codec, `must be one of ${CODECS.join(', ')}`)
-  }
-  const values = options.l1?.values ?? DEFAULTS.values
-  if (!VALUE_MODES.includes(values)) {
-    throw new InvalidOptionError('l1.values', values, `must be one of ${VALUE_MODES.join(', ')}`)
-  }
+  const l1 = options.l1 ?? {}
+  const compression = options.compression ?? {}
+  const breaker = options.breaker ?? {}
   return {
     redis: options.redis,
     prefix,
     defaults,
-    ttlJitter: fraction('ttlJitter', options.ttlJitter ?? DEFAULTS.ttlJitter),
+    ttlJitter: read.fraction('ttlJitter', options.ttlJitter ?? DEFAULTS.ttlJitter, {
+      allowOne: false,
+    }),
     namespaces,
     l1: {
-      enabled: options.l1?.enabled ?? true,
-      maxEntries: count('l1.maxEntries', options.l1?.maxEntries ?? DEFAULTS.maxEntries),
-      maxBytes: count('l1.maxBytes', options.l1?.maxBytes ?? DEFAULTS.maxBytes),
-      values,
+      enabled: l1.enabled ?? DEFAULTS.l1.enabled,
+      maxEntries: read.count('l1.maxEntries', l1.maxEntries ?? DEFAULTS.l1.maxEntries),
+      maxBytes: read.count('l1.maxBytes', l1.maxBytes ?? DEFAULTS.l1.maxBytes),
+      values: read.oneOf('l1.values', l1.values ?? DEFAULTS.l1.values, VALUE_MODES),
     },
     compression: {
-      codec,
-      threshold: count(
+      codec: read.oneOf(
+        'compression.codec',
+        compression.codec ?? DEFAULTS.compression.codec,
+        CODECS,
+      ),
+      threshold: read.count(
         'compression.threshold',
-        options.compression?.threshold ?? DEFAULTS.compressionThreshold,
+        compression.threshold ?? DEFAULTS.compression.threshold,
         { allowZero: true },
       ),
     },
-    commandTimeout: parseDuration(
+    commandTimeout: read.duration(
       'commandTimeout',
       options.commandTimeout ?? DEFAULTS.commandTimeout,
     ),
-    connectTimeout: parseDuration(
+    connectTimeout: read.duration(
       'connectTimeout',
       options.connectTimeout ?? DEFAULTS.connectTimeout,
     ),
     breaker: {
-      threshold: count(
-        'breaker.threshold',
-        options.breaker?.threshold ?? DEFAULTS.breakerThreshold,
-      ),
-      halfOpenAfter: parseDuration(
+      threshold: read.count('breaker.threshold', breaker.threshold ?? DEFAULTS.breaker.threshold),
+      halfOpenAfter: read.duration(
         'breaker.halfOpenAfter',
-        options.breaker?.halfOpenAfter ?? DEFAULTS.halfOpenAfter,
+        breaker.halfOpenAfter ?? DEFAULTS.breaker.halfOpenAfter,
       ),
     },
-    coherence: options.coherence ?? true,
-    maxKeyLength: count('maxKeyLength', options.maxKeyLength ?? DEFAULTS.maxKeyLength),
-    maxPendingInvalidations: count(
+    coherence: options.coherence ?? DEFAULTS.coherence,
+    maxKeyLength: read.count('maxKeyLength', options.maxKeyLength ?? DEFAULTS.maxKeyLength),
+    maxPendingInvalidations: read.count(
       'maxPendingInvalidations',
       options.maxPendingInvalidations ?? DEFAULTS.maxPendingInvalidations,
     ),
@@ -169,47 +153,22 @@ function resolveCoalesce(coalesce: CacheOptions['coalesce']): CoalesceSettings |
       'must be false or an object { window, maxBatch }',
     )
   }
-  const window = parseDuration('coalesce.window', coalesce?.window ?? DEFAULTS.coalesceWindow, {
+  read.fields('coalesce', coalesce, OPTION_NAMES.coalesce)
+  const window = read.duration('coalesce.window', coalesce?.window ?? DEFAULTS.coalesce.window, {
     allowZero: true,
   })
   if (window > MAX_COALESCE_WINDOW_MS) {
+    // An option error, not a duration error: the value is a valid duration, just too long.
     throw new InvalidOptionError(
       'coalesce.window',
       coalesce?.window,
       `must be at most ${MAX_COALESCE_WINDOW_MS}ms (0 batches the reads of one tick)`,
     )
   }
-  const maxBatch = count('coalesce.maxBatch', coalesce?.maxBatch ?? DEFAULTS.coalesceMaxBatch)
-  if (maxBatch > MAX_COALESCE_BATCH) {
-    throw new InvalidOptionError(
-      'coalesce.maxBatch',
-      maxBatch,
-      `must be an integer from 1 to ${MAX_COALESCE_BATCH}`,
-    )
-  }
+  const maxBatch = read.count(
+    'coalesce.maxBatch',
+    coalesce?.maxBatch ?? DEFAULTS.coalesce.maxBatch,
+    { max: MAX_COALESCE_BATCH },
+  )
   return { window, maxBatch }
-}
-
-/** A safe integer, positive (or non-negative with `allowZero`), or an `InvalidOptionError`. */
-export function count(option: string, value: number, { allowZero = false } = {}): number {
-  if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      `must be a ${allowZero ? 'non-negative' : 'positive'} integer`,
-    )
-  }
-  return value
-}
-
-/** A number in [0, 1), or an `InvalidOptionError`. */
-export function fraction(option: string, value: number): number {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      'must be a fraction from 0 (none) up to but excluding 1',
-    )
-  }
-  return value
 }

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createCache } from './create-cache.js'
+import { waitFor } from '@bi-perf/test-services'
+import { describe, expect, it } from 'vitest'
+import { memoryCaches } from '../test/memory-caches.js'
 import { CacheClosedError, InvalidDurationError, InvalidOptionError } from './errors.js'
-import type { Cache, CacheOptions, CacheReconfiguration } from './types.js'
+import type { CacheReconfiguration } from './types.js'
 
 // The in-process tier alone: no I/O. The Redis side (compression) lives in test/.
-const opened: Cache[] = []
-function memoryCache(options: CacheOptions = {}): Cache {
-  const cache = createCache(options)
-  opened.push(cache)
-  return cache
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((cache) => cache.close()))
-})
+const memoryCache = memoryCaches()
 
 const keys = (count: number) => Array.from({ length: count }, (_, index) => `k${index}`)
 
@@ -22,7 +14,7 @@ describe('cache.configure', () => {
     const cache = memoryCache({ ttl: '10m', l1: { maxEntries: 50 } })
     expect(cache.settings()).toEqual({
       ttlMs: 600_000,
-      ttlJitter: 0,
+      ttlJitter: 0.1,
       graceMs: 0,
       l1: { enabled: true, maxEntries: 50, maxBytes: 64 * 1024 * 1024, values: 'frozen' },
       compression: { codec: 'lz4', threshold: 1024 },
@@ -125,6 +117,8 @@ describe('cache.configure', () => {
     [{ compression: { threshold: -1 } }, /compression\.threshold -1: must be a non-negative/],
     [{ ttl: '5m', prefix: 'other' } as never, /prefix .*cannot be changed at run time/],
     [{ l1: { values: 'shared' } } as never, /l1\.values .*cannot be changed at run time/],
+    [{ tll: '5m' } as never, /tll .*unknown option; did you mean "ttl"\?/],
+    [{ l1: { maxEntires: 5 } } as never, /l1\.maxEntires .*did you mean "l1\.maxEntries"\?/],
   ])('rejects %j with an InvalidOptionError and changes nothing', async (changes, rule) => {
     const cache = memoryCache({ l1: { maxEntries: 3 } })
     for (const key of keys(3)) await cache.set(key, key)
@@ -149,14 +143,6 @@ describe('cache.configure', () => {
     expect(() => cache.configure({ ttl: '1m' })).toThrow(CacheClosedError)
   })
 })
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 describe('cache.shrink', () => {
   it('drops least recently used entries down to the share of bytes kept, and keeps the bounds', async () => {

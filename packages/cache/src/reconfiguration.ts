@@ -1,7 +1,6 @@
-import { findUnknownField } from '@bi-perf/internal'
-import { parseDuration } from './duration.js'
-import { InvalidOptionError } from './errors.js'
-import { CODECS, count, fraction, type ResolvedOptions } from './options.js'
+import { OPTION_NAMES, RECONFIGURABLE_NAMES } from './option-names.js'
+import { read } from './option-reader.js'
+import { CODECS, type ResolvedOptions } from './options.js'
 import type { CacheReconfiguration, CompressionCodec } from './types.js'
 
 /** A {@link CacheReconfiguration} validated and merged with the current settings. */
@@ -12,43 +11,43 @@ export interface ResolvedReconfiguration {
   compression: { codec: CompressionCodec; threshold: number }
 }
 
-const TOP_LEVEL = ['ttl', 'ttlJitter', 'grace', 'l1', 'compression']
-
 /**
  * Validates every field of a reconfiguration with the rules of `createCache` before anything is
  * applied, so a call that throws changes nothing. Fields that cannot change at run time (`redis`,
  * `prefix`, `l1.values`…) are rejected rather than ignored: a caller should not believe they
- * took effect.
+ * took effect. A name that is no option at all is rejected as unknown, with the closest one.
  */
 export function resolveReconfiguration(
   changes: CacheReconfiguration,
   current: ResolvedOptions,
 ): ResolvedReconfiguration {
-  checkFields('', changes, TOP_LEVEL)
+  checkNames('', changes, 'root')
   const l1 = changes.l1 ?? {}
   const compression = changes.compression ?? {}
-  checkFields('l1.', l1, ['maxEntries', 'maxBytes'])
-  checkFields('compression.', compression, ['codec', 'threshold'])
-  const codec = compression.codec ?? current.compression.codec
-  if (!CODECS.includes(codec)) {
-    throw new InvalidOptionError('compression.codec', codec, `must be one of ${CODECS.join(', ')}`)
-  }
+  checkNames('l1', changes.l1, 'l1')
+  checkNames('compression', changes.compression, 'compression')
   return {
     defaults: {
-      ttl: changes.ttl === undefined ? current.defaults.ttl : parseDuration('ttl', changes.ttl),
+      ttl: changes.ttl === undefined ? current.defaults.ttl : read.duration('ttl', changes.ttl),
       grace:
         changes.grace === undefined
           ? current.defaults.grace
-          : parseDuration('grace', changes.grace, { allowZero: true }),
+          : read.duration('grace', changes.grace, { allowZero: true }),
     },
-    ttlJitter: fraction('ttlJitter', changes.ttlJitter ?? current.ttlJitter),
+    ttlJitter: read.fraction('ttlJitter', changes.ttlJitter ?? current.ttlJitter, {
+      allowOne: false,
+    }),
     l1: {
-      maxEntries: count('l1.maxEntries', l1.maxEntries ?? current.l1.maxEntries),
-      maxBytes: count('l1.maxBytes', l1.maxBytes ?? current.l1.maxBytes),
+      maxEntries: read.count('l1.maxEntries', l1.maxEntries ?? current.l1.maxEntries),
+      maxBytes: read.count('l1.maxBytes', l1.maxBytes ?? current.l1.maxBytes),
     },
     compression: {
-      codec,
-      threshold: count(
+      codec: read.oneOf(
+        'compression.codec',
+        compression.codec ?? current.compression.codec,
+        CODECS,
+      ),
+      threshold: read.count(
         'compression.threshold',
         compression.threshold ?? current.compression.threshold,
         { allowZero: true },
@@ -57,15 +56,10 @@ export function resolveReconfiguration(
   }
 }
 
-function checkFields(path: string, value: unknown, allowed: readonly string[]) {
-  const reading = findUnknownField(value, allowed)
-  if (reading.ok) return
-  if (reading.notObject) {
-    throw new InvalidOptionError(path.slice(0, -1) || 'changes', value, 'must be an object')
-  }
-  throw new InvalidOptionError(
-    path + reading.key,
-    reading.value,
-    `cannot be changed at run time; configure() accepts ${allowed.map((name) => path + name).join(', ')}`,
-  )
+/** Unknown names first (with the closest one), then names fixed at creation. */
+function checkNames(path: string, value: unknown, level: keyof typeof RECONFIGURABLE_NAMES) {
+  read.fields(path, value, OPTION_NAMES[level])
+  read.fields(path, value, RECONFIGURABLE_NAMES[level], {
+    unknown: 'cannot be changed at run time',
+  })
 }

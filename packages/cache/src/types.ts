@@ -36,9 +36,10 @@ export interface CacheOptions {
    */
   ttl?: Duration
   /**
-   * Spread of TTLs as a fraction, so entries written together do not expire together: `0.1`
-   * makes each TTL a random value within ±10 %.
-   * @default 0
+   * Spread of TTLs as a fraction from 0 up to but excluding 1, so entries written together (a
+   * warm-up, a bulk load) do not expire together and send every reader to the database at once:
+   * `0.1` makes each TTL a random value within ±10 %. `0` keeps every TTL exact.
+   * @default 0.1
    */
   ttlJitter?: number
   /**

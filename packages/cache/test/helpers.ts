@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach } from 'vitest'
-import { waitFor } from '@bi-perf/test-services'
+import { redisUrl, waitFor } from '@bi-perf/test-services'
 import { createCache, type Cache, type CacheOptions } from '../src/index.js'
 
 export { OwnedCluster, OwnedRedis, freePort, waitFor } from '@bi-perf/test-services'
 
 /** The shared Redis the suite runs against. A missing server fails the tests, never skips them. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const REDIS_URL = redisUrl()
 
 /** A key prefix no other run uses. */
 export function uniquePrefix(label: string): string {

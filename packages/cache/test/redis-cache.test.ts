@@ -7,7 +7,10 @@ const { redis, prefix, cache, connected } = sharedRedisCaches('two-tier')
 
 describe('two-tier cache on Redis', () => {
   it('stores entries under <prefix>:<namespace>:<key> with a Redis TTL', async () => {
-    const instance = await connected(cache({ namespaces: { dashboard: { ttl: '30s' } } }))
+    // No jitter: the test reads the exact expiry.
+    const instance = await connected(
+      cache({ ttlJitter: 0, namespaces: { dashboard: { ttl: '30s' } } }),
+    )
     await instance.set('plain', 1, { ttl: '10s' })
     await instance.namespace('dashboard').set('sales', 2)
     expect(await redis.exists(`${prefix}:plain`)).toBe(1)

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { machine, measure, report } from '@bi-perf/bench'
 import { createCache } from '@bi-perf/cache'
 import { Agent, interceptors, request } from 'undici'
-import { createCachedFetch } from '../src/cached-fetch.js'
+import { createCachedFetch } from '../src/cached-fetch/cached-fetch.js'
 
 const BODY = JSON.stringify({
   rows: Array.from({ length: 50 }, (_, i) => ({ id: i, region: 'eu', total: i * 1.5 })),

@@ -1,4 +1,4 @@
-import { forecastSeries, heapExhaustionLimit } from '../src/forecast.js'
+import { forecastSeries, heapExhaustionLimit } from '../src/forecast/forecast.js'
 import type { Trace } from './forecast-traces.js'
 
 export type { Trace } from './forecast-traces.js'

@@ -1,5 +1,6 @@
 import { BatchChunkError } from './errors.js'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, InvalidOptionError } from './errors.js'
+import { read } from './option-reader.js'
 
 /** What {@link batch} reports after every chunk that finishes or fails. */
 export interface BatchProgress {
@@ -182,17 +183,13 @@ function validate(items: unknown, fn: unknown, options: BatchOptions | undefined
     throw new InvalidArgumentError('fn', fn, 'must be a function processing one chunk')
   }
   if (options === null || typeof options !== 'object') {
-    throw new InvalidArgumentError('options', options, 'must be an object with at least { size }')
+    throw new InvalidOptionError('options', options, 'must be an object with at least { size }')
   }
-  const { size, concurrency = 1, signal } = options
-  if (!Number.isSafeInteger(size) || size < 1) {
-    throw new InvalidArgumentError('options.size', size, 'must be a positive integer')
-  }
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new InvalidArgumentError('options.concurrency', concurrency, 'must be a positive integer')
-  }
+  const { concurrency: givenConcurrency = 1, signal } = options
+  const size = read.count('options.size', options.size)
+  const concurrency = read.count('options.concurrency', givenConcurrency)
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError('options.signal', signal, 'must be an AbortSignal')
+    throw new InvalidOptionError('options.signal', signal, 'must be an AbortSignal')
   }
   return { size, concurrency, signal }
 }

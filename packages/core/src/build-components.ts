@@ -4,7 +4,7 @@ import type { MemoryManager } from '@bi-perf/memory'
 import type { Monitor } from '@bi-perf/monitor'
 import type { LoadProbe, TaskQueue } from '@bi-perf/tasks'
 import type { Cluster, Redis } from 'ioredis'
-import type { BiPerfConfig } from './config-schema.js'
+import type { BiPerfConfig } from './config/schema.js'
 import { cachePrefix, taskPrefix, usesRedis } from './redis-config.js'
 import type { TuningValues } from './types.js'
 

@@ -1,4 +1,5 @@
 import { createCache, type Cache } from '@bi-perf/cache'
+import { waitFor } from '@bi-perf/test-services'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cached, Cached, cachedControls } from './cached.js'
 import { defaultCache, resetDefaultCache } from './default-cache.js'
@@ -14,15 +15,6 @@ afterEach(async () => {
   await cache.close()
   await resetDefaultCache()
 })
-
-/** Resolves once `condition` holds, polling; fails after the deadline. */
-async function until(condition: () => Promise<boolean> | boolean, deadlineMs = 5_000) {
-  const deadline = Date.now() + deadlineMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 describe('cached()', () => {
   it('shares one call between concurrent callers with the same arguments', async () => {
@@ -72,7 +64,7 @@ describe('cached()', () => {
     let calls = 0
     const load = cached(() => ++calls, { key: 'short', cache, ttl: '30ms' })
     expect(await load()).toBe(1)
-    await until(async () => (await load()) === 2)
+    await waitFor(async () => (await load()) === 2)
     expect(calls).toBe(2)
   })
 
@@ -89,10 +81,10 @@ describe('cached()', () => {
     )
     expect(await load()).toBe(1)
     // After the ttl, callers get the stale 1 at once while the refresh waits on the gate.
-    await until(async () => (await load()) === 1 && calls === 2)
+    await waitFor(async () => (await load()) === 1 && calls === 2)
     expect(await load()).toBe(1)
     release()
-    await until(async () => (await load()) === 2)
+    await waitFor(async () => (await load()) === 2)
     expect(calls).toBe(2)
   })
 

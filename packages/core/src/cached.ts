@@ -1,7 +1,7 @@
 import type { Cache, Duration } from '@bi-perf/cache'
-import { readDuration } from '@bi-perf/internal'
 import { defaultCacheNamespace } from './default-cache.js'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, InvalidOptionError } from './errors.js'
+import { read } from './option-reader.js'
 import { stableKey } from './stable-hash.js'
 
 /** Options of {@link cached} and {@link Cached}. */
@@ -84,7 +84,7 @@ export function cached<A extends unknown[], R>(
     throw new InvalidArgumentError('fn', fn, 'must be the function to cache')
   }
   if (options.key === undefined && fn.name === '') {
-    throw new InvalidArgumentError(
+    throw new InvalidOptionError(
       'options.key',
       undefined,
       'is required for an anonymous function: pass a key prefix string or a key function',
@@ -165,21 +165,24 @@ function cachedCall<A extends unknown[], R>(
 ): CachedFunction<A, R> {
   const { key, tags } = options
   if (key !== undefined && typeof key !== 'function' && (typeof key !== 'string' || !key)) {
-    throw new InvalidArgumentError(
+    throw new InvalidOptionError(
       'options.key',
       key,
       'must be a non-empty key prefix string or a function returning the key',
     )
   }
   if (tags !== undefined && typeof tags !== 'function' && !Array.isArray(tags)) {
-    throw new InvalidArgumentError(
+    throw new InvalidOptionError(
       'options.tags',
       tags,
       'must be an array of tags or a function returning one',
     )
   }
-  const ttl = durationOption('options.ttl', options.ttl, false)
-  const grace = durationOption('options.grace', options.grace, true)
+  const ttl = options.ttl === undefined ? undefined : read.duration('options.ttl', options.ttl)
+  const grace =
+    options.grace === undefined
+      ? undefined
+      : read.duration('options.grace', options.grace, { allowZero: true })
   // Read at call time, so resetDefaultCache() reaches functions wrapped earlier.
   const cacheOf = () => options.cache ?? defaultCacheNamespace('fn')
   const keyOf = (self: unknown, args: A): string =>
@@ -228,13 +231,6 @@ function cachedCall<A extends unknown[], R>(
 /** A validation error thrown while starting a call, delivered as a rejection like any other. */
 function rejection(error: unknown): Promise<never> {
   return Promise.reject(error instanceof Error ? error : new Error(String(error)))
-}
-
-function durationOption(field: string, value: Duration | undefined, allowZero: boolean) {
-  if (value === undefined) return undefined
-  const reading = readDuration(value, { allowZero })
-  if ('rule' in reading) throw new InvalidArgumentError(field, value, reading.rule)
-  return reading.ms
 }
 
 /** Escapes Redis glob metacharacters so a prefix matches only itself. */

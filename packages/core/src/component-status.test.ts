@@ -2,7 +2,7 @@ import type { TaskQueueAvailability } from '@bi-perf/tasks'
 import { describe, expect, it } from 'vitest'
 import { memoryStatus, tasksStatus } from './component-status.js'
 import { leakVerdict } from './leak-verdict.js'
-import { GiB, MiB, T0, buildMetrics } from './recommend-fixtures.js'
+import { GiB, MiB, T0, buildMetrics } from '../test/fixtures/metrics-feed.js'
 
 const reachable: TaskQueueAvailability = {
   available: true,

@@ -4,7 +4,7 @@ import type { MemoryStats } from '@bi-perf/memory'
 import type { AlertEvent, MonitorSnapshot } from '@bi-perf/monitor'
 import type { TaskQueueAvailability, TaskQueueStatus } from '@bi-perf/tasks'
 import type { LeakVerdict } from './leak-verdict.js'
-import { humanBytes, humanDuration } from './recommend-format.js'
+import { humanBytes, humanDuration } from './recommend/format.js'
 import type { ComponentStatus, HealthState } from './types.js'
 
 const OK: ComponentStatus = Object.freeze({ state: 'ok', reasons: [] })

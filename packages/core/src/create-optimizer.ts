@@ -1,6 +1,6 @@
 import { buildComponents } from './build-components.js'
-import { loadConfig, resolveConfig } from './config-loader.js'
-import type { BiPerfConfig, BiPerfConfigInput } from './config-schema.js'
+import { loadConfig, resolveConfig } from './config/loader.js'
+import type { BiPerfConfig, BiPerfConfigInput } from './config/schema.js'
 import { Optimizer } from './optimizer.js'
 import { tuningFor } from './tuning.js'
 

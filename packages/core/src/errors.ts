@@ -1,17 +1,12 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
  * Base class of every error @bi-perf/core throws or reports. Match on `code`, which is stable
- * across versions; messages may improve.
+ * across versions (messages may improve), with `hasErrorCode(error, code)`, which also matches
+ * the `legacyCode` an error had before its code was aligned with the other packages.
  */
-export class CoreError extends Error {
+export class CoreError extends BiPerfError {
   override name = 'CoreError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /** One rule a configuration value breaks, and where that value came from. */
@@ -76,20 +71,58 @@ export class UnknownProfileError extends CoreError {
   }
 }
 
-/** An argument of a core function is wrong: a batch size of 0, a non-function loader… */
+const INVALID_ARGUMENT = 'E_CORE_INVALID_ARGUMENT'
+
+/**
+ * An argument of a core function is wrong: a non-function loader, a URL that is not http(s)…
+ * An invalid option is its subclass {@link InvalidOptionError}, an invalid duration
+ * {@link InvalidDurationError}.
+ */
 export class InvalidArgumentError extends CoreError {
   override name = 'InvalidArgumentError'
-  /** The argument's name, e.g. `size` or `options.ttl`. */
-  readonly argument: string
-
-  constructor(argument: string, value: unknown, rule: string, options?: ErrorOptions) {
-    super(
-      'E_CORE_INVALID_ARGUMENT',
-      `Invalid argument ${argument} ${describeValue(value)}: ${rule}`,
-      options,
-    )
-    this.argument = argument
+  /** The code and the wording of each class; the subclasses differ from this one only there. */
+  protected static readonly kind: { code: string; label: string } = {
+    code: INVALID_ARGUMENT,
+    label: 'argument ',
   }
+  /** The argument's or option's name, e.g. `fn`, `url` or `options.ttl`. */
+  readonly field: string
+
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
+    const { code, label } = new.target.kind
+    // Option and duration errors had this class's code before issue 18: it stays their legacyCode.
+    const legacyCode = code === INVALID_ARGUMENT ? undefined : INVALID_ARGUMENT
+    super(code, `Invalid ${label}${field} ${describeValue(value)}: ${rule}`, {
+      ...options,
+      legacyCode,
+    })
+    this.field = field
+  }
+
+  /** @deprecated Use {@link InvalidArgumentError.field}; kept until 0.3.0. */
+  get argument(): string {
+    return this.field
+  }
+}
+
+/**
+ * An option of a core factory or wrapper is wrong: a batch size of 0, a `cachedFetch` rate of
+ * -1… Code `E_CORE_INVALID_OPTION`; it was `E_CORE_INVALID_ARGUMENT` before 0.2.0, which
+ * `hasErrorCode` still matches, as `instanceof InvalidArgumentError` does.
+ */
+export class InvalidOptionError extends InvalidArgumentError {
+  override name = 'InvalidOptionError'
+  protected static override readonly kind = { code: 'E_CORE_INVALID_OPTION', label: '' }
+}
+
+/**
+ * A duration is neither milliseconds nor a string such as `'30s'`, or is out of range. Code
+ * `E_CORE_INVALID_DURATION`; it was `E_CORE_INVALID_ARGUMENT` before 0.2.0, which `hasErrorCode`
+ * still matches, as `instanceof InvalidArgumentError` and `InvalidOptionError` do.
+ */
+export class InvalidDurationError extends InvalidOptionError {
+  override name = 'InvalidDurationError'
+  protected static override readonly kind = { code: 'E_CORE_INVALID_DURATION', label: '' }
 }
 
 /** A component the call needs was not configured (e.g. `perf.db` without a database section). */
@@ -144,6 +177,33 @@ export class BatchChunkError extends CoreError {
   }
 }
 
+/**
+ * A feature needs an optional peer dependency that is not installed: prom-client for
+ * `registerPrometheus`. `install` is the command that fixes it. (The embedded database's peer,
+ * `@electric-sql/pglite`, is loaded by `@bi-perf/db`, whose `MissingPeerError` says the same.)
+ */
+export class MissingPeerError extends CoreError {
+  override name = 'MissingPeerError'
+  /** The package to install, e.g. `prom-client`. */
+  readonly peer: string
+  /** What needs it, e.g. `Prometheus export (registerPrometheus)`. */
+  readonly feature: string
+  /** The command that installs it, e.g. `npm install prom-client`. */
+  readonly install: string
+
+  constructor(peer: string, feature: string, options?: ErrorOptions) {
+    const install = `npm install ${peer}`
+    super(
+      'E_CORE_MISSING_PEER',
+      `${feature} needs ${peer}, an optional peer dependency that is not installed: ${install}`,
+      options,
+    )
+    this.peer = peer
+    this.feature = feature
+    this.install = install
+  }
+}
+
 /** Every error class by name, for `instanceof` checks without importing each one. */
 export const errors = {
   CoreError,
@@ -151,8 +211,11 @@ export const errors = {
   ConfigFileError,
   UnknownProfileError,
   InvalidArgumentError,
+  InvalidOptionError,
+  InvalidDurationError,
   ComponentDisabledError,
   OptimizerStateError,
   FetchFailedError,
   BatchChunkError,
+  MissingPeerError,
 } as const

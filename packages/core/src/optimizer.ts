@@ -5,7 +5,6 @@ import type { Database, HealthReport } from '@bi-perf/db'
 import type { MemoryManager, MemoryStats } from '@bi-perf/memory'
 import type { Monitor } from '@bi-perf/monitor'
 import type { TaskQueue, TaskQueueStatus } from '@bi-perf/tasks'
-import { readDuration } from '@bi-perf/internal'
 import type { Cluster, Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
 import type { Components } from './build-components.js'
@@ -17,16 +16,17 @@ import {
   tasksStatus,
   worstState,
 } from './component-status.js'
-import type { BiPerfConfig } from './config-schema.js'
+import type { BiPerfConfig } from './config/schema.js'
 import { ComponentDisabledError, InvalidArgumentError, OptimizerStateError } from './errors.js'
-import { createMetricsHistory } from './metrics-history.js'
-import type { MetricsHistory } from './metrics-history.js'
+import { read } from './option-reader.js'
+import { createMetricsHistory } from './metrics-history/metrics-history.js'
+import type { MetricsHistory } from './metrics-history/metrics-history.js'
 import { toProfileName } from './profiles.js'
 import { trimCacheOnPressure } from './trim-on-pressure.js'
 import { registerOptimizerGauges } from './prometheus.js'
 import { leakVerdict } from './leak-verdict.js'
-import { recommend } from './recommend.js'
-import { forecastResources } from './forecast.js'
+import { recommend } from './recommend/recommend.js'
+import { forecastResources } from './forecast/forecast.js'
 import { InstanceRegistry } from './instance-registry.js'
 import { ProfileSync } from './profile-sync.js'
 import { profileEffect, tuningFor } from './tuning.js'
@@ -237,9 +237,7 @@ export class Optimizer extends EventEmitter<OptimizerEvents> {
   }
 
   async #stop(timeout: Duration): Promise<StopResult> {
-    const reading = readDuration(timeout)
-    if ('rule' in reading) throw new InvalidArgumentError('options.timeout', timeout, reading.rule)
-    const deadline = Date.now() + reading.ms
+    const deadline = Date.now() + read.duration('options.timeout', timeout)
     clearInterval(this.#sampleTimer)
     clearInterval(this.#healthTimer)
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()

@@ -1,3 +1,5 @@
+import { readDuration, type Duration } from '@bi-perf/internal'
+import { PACKAGE_DEFAULTS } from './config/defaults.js'
 import { UnknownProfileError } from './errors.js'
 import type { ProfileName, TuningValues } from './types.js'
 
@@ -5,6 +7,14 @@ const MiB = 1024 * 1024
 const SECOND = 1_000
 const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
+const { cache, database, tasks, memory } = PACKAGE_DEFAULTS
+
+/** A package default duration in milliseconds; the packages' own tests keep them valid. */
+function ms(value: Duration): number {
+  const reading = readDuration(value)
+  if ('rule' in reading) throw new Error(`invalid package default duration ${String(value)}`)
+  return reading.ms
+}
 
 /**
  * The concrete values of each profile. A setting given explicitly in the configuration wins over
@@ -22,16 +32,23 @@ const HOUR = 60 * MINUTE
  * | `memory.softLimit`            | 0.70     | 0.60   | 0.80        |
  * | `memory.hardLimit`            | 0.85     | 0.75   | 0.90        |
  *
- * `memory` trades hit rate and throughput for a smaller, earlier-cleaned heap: it compresses
- * more values (less Redis memory and bandwidth, more CPU), keeps fewer in process, and runs
- * fewer things at once. `performance` spends memory and connections for speed.
+ * `balanced` is the feature packages' own defaults (their `DEFAULTS`), so a component runs the
+ * same inside the optimizer as on its own. `memory` trades hit rate and throughput for a
+ * smaller, earlier-cleaned heap: it compresses more values (less Redis memory and bandwidth, more
+ * CPU), keeps fewer in process, and runs fewer things at once. `performance` spends memory and
+ * connections for speed. A test holds this table and the README's to these values.
  */
 export const PROFILES: Readonly<Record<ProfileName, TuningValues>> = Object.freeze({
   balanced: {
-    cache: { ttlMs: HOUR, l1MaxEntries: 10_000, l1MaxBytes: 64 * MiB, compressionThreshold: 1024 },
-    db: { poolMax: 10, cacheTtlMs: MINUTE },
-    tasks: { concurrencyMin: 1, concurrencyMax: 10 },
-    memory: { softLimit: 0.7, hardLimit: 0.85 },
+    cache: {
+      ttlMs: ms(cache.ttl),
+      l1MaxEntries: cache.l1.maxEntries,
+      l1MaxBytes: cache.l1.maxBytes,
+      compressionThreshold: cache.compression.threshold,
+    },
+    db: { poolMax: database.pool.max, cacheTtlMs: ms(database.cacheTtl) },
+    tasks: { concurrencyMin: tasks.concurrency.min, concurrencyMax: tasks.concurrency.max },
+    memory: { softLimit: memory.softLimit, hardLimit: memory.hardLimit },
   },
   memory: {
     cache: {

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module'
 import type * as PromClientModule from 'prom-client'
 import type { Counter, Gauge, Registry } from 'prom-client'
+import { requireOptionalPeer } from './optional-peer.js'
 import type { OptimizerMetrics } from './types.js'
 
 /** One gauge: its name, help, and how to read it from the metrics (undefined = no sample). */
@@ -136,15 +136,24 @@ const GAUGES: readonly GaugeSpec[] = [
   },
 ]
 
+/** What needs prom-client, as a missing-peer error names it. */
+const PROMETHEUS_FEATURE = 'Prometheus export (registerPrometheus)'
+
 let promClient: typeof PromClientModule | undefined
 
 /**
- * prom-client (84 CommonJS modules) is loaded on the first registration only: an optimizer that is
- * never scraped, such as the CLI's local mode, does not pay for it at start-up. The caller already
- * holds a Registry, so the module is installed.
+ * prom-client, an optional peer (84 CommonJS modules), loaded on the first registration only: an
+ * optimizer that is never scraped, such as the CLI's local mode, does not pay for it at start-up,
+ * and an app that never registers does not need it installed. Without it: `MissingPeerError`
+ * naming `npm install prom-client`.
+ *
+ * @param module what to load instead of prom-client; tests name a module no install has
  */
-function loadPromClient(): typeof PromClientModule {
-  promClient ??= createRequire(import.meta.url)('prom-client') as typeof PromClientModule
+export function loadPromClient(module?: string): typeof PromClientModule {
+  if (module !== undefined) {
+    return requireOptionalPeer<typeof PromClientModule>('prom-client', PROMETHEUS_FEATURE, module)
+  }
+  promClient ??= requireOptionalPeer<typeof PromClientModule>('prom-client', PROMETHEUS_FEATURE)
   return promClient
 }
 

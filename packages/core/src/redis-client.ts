@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis'
-import type { BiPerfConfig } from './config-schema.js'
+import type { BiPerfConfig } from './config/schema.js'
 import { isClustered } from './redis-config.js'
 
 /**

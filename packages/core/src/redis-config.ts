@@ -1,4 +1,4 @@
-import type { BiPerfConfig } from './config-schema.js'
+import type { BiPerfConfig } from './config/schema.js'
 
 // What the Redis settings mean, apart from the client: a process without Redis reads them (and
 // names its in-process cache keys) without loading ioredis.

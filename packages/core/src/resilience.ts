@@ -1,5 +1,4 @@
 import type { Duration } from '@bi-perf/cache'
-import { readDuration } from '@bi-perf/internal'
 import {
   circuitBreaker,
   ConsecutiveBreaker,
@@ -14,7 +13,8 @@ import {
   type RetryPolicy,
   type TimeoutPolicy,
 } from 'cockatiel'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidOptionError } from './errors.js'
+import { read } from './option-reader.js'
 
 // cockatiel's building blocks, re-exported as they are: our factories only choose defaults.
 export {
@@ -69,7 +69,7 @@ export interface RetryPolicyOptions {
 export function retryPolicy(options: RetryPolicyOptions = {}): RetryPolicy {
   const maxAttempts = options.maxAttempts ?? 3
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new InvalidArgumentError(
+    throw new InvalidOptionError(
       'options.maxAttempts',
       maxAttempts,
       'must be an integer of at least 1 (the first call included)',
@@ -118,7 +118,7 @@ export function circuitBreakerPolicy(
 ): CircuitBreakerPolicy {
   const breaker = options.breaker ?? 5
   if (typeof breaker === 'number' && (!Number.isInteger(breaker) || breaker < 1)) {
-    throw new InvalidArgumentError(
+    throw new InvalidOptionError(
       'options.breaker',
       breaker,
       'must be a positive integer (consecutive failures) or a cockatiel breaker',
@@ -144,7 +144,5 @@ export function timeoutPolicy(duration: Duration): TimeoutPolicy {
 }
 
 function milliseconds(field: string, value: Duration, allowZero = false): number {
-  const reading = readDuration(value, { allowZero })
-  if ('rule' in reading) throw new InvalidArgumentError(field, value, reading.rule)
-  return reading.ms
+  return read.duration(field, value, { allowZero })
 }

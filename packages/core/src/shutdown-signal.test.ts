@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidDurationError } from './errors.js'
 import { onShutdownSignal } from './shutdown-signal.js'
 
 // SIGUSR2, never raised here: the listeners are installed and removed, no signal is sent.
@@ -9,10 +9,10 @@ describe('onShutdownSignal options', () => {
   it.each([
     ['timeout', { timeout: 'soon' }],
     ['killAfter', { killAfter: -1 }],
-  ] as const)('rejects an invalid %s with E_CORE_INVALID_ARGUMENT', (name, options) => {
+  ] as const)('rejects an invalid %s with E_CORE_INVALID_DURATION', (name, options) => {
     const install = () => onShutdownSignal(() => undefined, { signals, ...options })
-    expect(install).toThrow(InvalidArgumentError)
-    expect(install).toThrow(expect.objectContaining({ code: 'E_CORE_INVALID_ARGUMENT' }))
+    expect(install).toThrow(InvalidDurationError)
+    expect(install).toThrow(expect.objectContaining({ code: 'E_CORE_INVALID_DURATION' }))
     expect(install).toThrow(`options.${name}`)
     expect(process.listenerCount('SIGUSR2')).toBe(0)
   })

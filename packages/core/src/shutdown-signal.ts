@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { Duration } from '@bi-perf/cache'
-import { readDuration } from '@bi-perf/internal'
-import { InvalidArgumentError } from './errors.js'
+import { read } from './option-reader.js'
 
 /** Options of {@link onShutdownSignal}. */
 export interface ShutdownSignalOptions {
@@ -102,9 +101,7 @@ export function onShutdownSignal(
 }
 
 function readOption(name: string, value: Duration): number {
-  const reading = readDuration(value)
-  if ('rule' in reading) throw new InvalidArgumentError(name, value, reading.rule)
-  return reading.ms
+  return read.duration(name, value)
 }
 
 /**

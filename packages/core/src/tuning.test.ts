@@ -1,11 +1,12 @@
+import { postgresUrl, redisUrl } from '@bi-perf/test-services'
 import { describe, expect, it } from 'vitest'
-import { resolveConfig } from './config-loader.js'
+import { resolveConfig } from './config/loader.js'
 import { profileEffect, settingLimits, tuningFor } from './tuning.js'
 
 const PGLITE = resolveConfig({})
 const POSTGRES_REDIS = resolveConfig({
-  database: { url: 'postgres://127.0.0.1:5432/app' },
-  redis: { url: 'redis://127.0.0.1:6379' },
+  database: { url: postgresUrl() },
+  redis: { url: redisUrl() },
 })
 
 describe('profileEffect', () => {
@@ -79,7 +80,7 @@ describe('settingLimits', () => {
         database: { enabled: false },
         memory: { enabled: false },
         tasks: { worker: false },
-        redis: { url: 'redis://127.0.0.1:6379' },
+        redis: { url: redisUrl() },
       }),
     )
     expect(limits.get('database.cacheTtl')).toBe('database disabled (database.enabled: false)')

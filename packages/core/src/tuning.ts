@@ -1,4 +1,4 @@
-import type { BiPerfConfig } from './config-schema.js'
+import type { BiPerfConfig } from './config/schema.js'
 import { PROFILES } from './profiles.js'
 import { usesRedis } from './redis-config.js'
 import type { HeldSetting, ProfileName, SettingChange, TuningValues } from './types.js'

@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { Cluster } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OwnedCluster } from '@bi-perf/test-services'
-import { loadConfig } from '../src/config-loader.js'
+import { loadConfig } from '../src/config/loader.js'
 import { createOptimizer } from '../src/create-optimizer.js'
 import type { Optimizer } from '../src/optimizer.js'
-import { uniqueName, waitFor } from './helpers.js'
+import { waitFor } from '@bi-perf/test-services'
+import { uniqueName } from './helpers.js'
 
 // The optimizer on a real three-master Redis Cluster, configured the way a user would: only
 // REDIS_CLUSTER_NODES in the environment. Cache, tasks, heartbeats and profile sync all run on

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { envVariableNames } from '../src/config-env.js'
-import { loadConfig, resolveConfig } from '../src/config-loader.js'
-import { configSchema } from '../src/config-schema.js'
-import { schemaLeaves } from '../src/config-schema-walk.js'
+import { renderExampleConfig } from '../scripts/example-config.js'
+import { envVariableNames } from '../src/config/env.js'
+import { loadConfig, resolveConfig } from '../src/config/loader.js'
+import { configSchema } from '../src/config/schema.js'
+import { schemaLeaves } from '../src/config/schema-walk.js'
 
 const EXAMPLE = fileURLToPath(new URL('../../../bi-perf.example.yaml', import.meta.url))
 
@@ -27,6 +28,10 @@ function has(value: unknown, path: readonly string[]): boolean {
 }
 
 describe('bi-perf.example.yaml', () => {
+  it('is the file generated from the schema (pnpm --filter @bi-perf/core example-config)', async () => {
+    expect(await readFile(EXAMPLE, 'utf8')).toBe(renderExampleConfig())
+  })
+
   it('is a valid configuration that sets only defaults', async () => {
     const config = await loadConfig({ file: EXAMPLE, env: {} })
     expect(config).toEqual(resolveConfig({}))

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach } from 'vitest'
-import type { BiPerfConfigInput } from '../src/config-schema.js'
+import type { BiPerfConfigInput } from '../src/config/schema.js'
 import { createOptimizer } from '../src/create-optimizer.js'
 import type { Optimizer } from '../src/optimizer.js'
-
-/** The shared services. A missing server fails the tests, never skips them. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A prefix / queue name no other run uses. */
 export function uniqueName(label: string): string {
@@ -52,4 +48,4 @@ export function startedOptimizers(): (config?: BiPerfConfigInput) => Promise<Opt
 }
 
 /** A loopback port nothing listens on (bound, read, released). */
-export { freePort as closedPort, waitFor } from '@bi-perf/test-services'
+export { freePort as closedPort } from '@bi-perf/test-services'

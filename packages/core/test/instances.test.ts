@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOptimizer } from '../src/create-optimizer.js'
 import type { Optimizer } from '../src/optimizer.js'
-import { REDIS_URL, uniqueName, waitFor } from './helpers.js'
+import { redisUrl, waitFor } from '@bi-perf/test-services'
+import { uniqueName } from './helpers.js'
 
 const open: Optimizer[] = []
 
@@ -12,7 +13,7 @@ afterEach(async () => {
 /** An optimizer on the shared Redis under `prefix`, with only the cache (fast to start). */
 async function instance(prefix: string): Promise<Optimizer> {
   const perf = await createOptimizer({
-    redis: { url: REDIS_URL, prefix },
+    redis: { url: redisUrl(), prefix },
     database: { enabled: false },
     tasks: { enabled: false },
     monitor: { enabled: false },

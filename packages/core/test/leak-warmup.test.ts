@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Optimizer } from '../src/optimizer.js'
-import { startedOptimizers, testConfig, waitFor } from './helpers.js'
+import { waitFor } from '@bi-perf/test-services'
+import { startedOptimizers, testConfig } from './helpers.js'
 
 const start = startedOptimizers()
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { REDIS_URL } from './helpers.js'
+import { redisUrl } from '@bi-perf/test-services'
 
 interface ChildResult {
   code: number | null
@@ -44,7 +44,7 @@ function runFixture(
 
 describe('lifecycle', () => {
   it('lets the process exit by itself after stop(), with Redis, BullMQ and PGlite', async () => {
-    const result = await runFixture('exit-child.ts', [REDIS_URL])
+    const result = await runFixture('exit-child.ts', [redisUrl()])
     expect(result.stderr).toBe('')
     expect(result.stdout).toContain('stopped {"clean":true,"problems":[]}')
     expect(result.code).toBe(0)

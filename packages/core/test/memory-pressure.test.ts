@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOptimizer } from '../src/create-optimizer.js'
 import type { Optimizer } from '../src/optimizer.js'
-import { testConfig, waitFor } from './helpers.js'
+import { waitFor } from '@bi-perf/test-services'
+import { testConfig } from './helpers.js'
 
 const open: Optimizer[] = []
 

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOptimizer } from '../src/create-optimizer.js'
 import type { Optimizer } from '../src/optimizer.js'
-import { DATABASE_URL, REDIS_URL, testConfig } from './helpers.js'
+import { postgresUrl, redisUrl } from '@bi-perf/test-services'
+import { testConfig } from './helpers.js'
 
 const open: Optimizer[] = []
 
@@ -30,7 +31,7 @@ async function peakConnections(perf: Optimizer, count: number): Promise<number> 
 describe('profiles on PostgreSQL and Redis', () => {
   it('raises the live pool size when the performance profile is applied', async () => {
     const perf = await createOptimizer(
-      testConfig({ redis: { url: REDIS_URL }, database: { url: DATABASE_URL } }),
+      testConfig({ redis: { url: redisUrl() }, database: { url: postgresUrl() } }),
     )
     open.push(perf)
     await perf.start()

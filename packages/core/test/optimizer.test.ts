@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { createOptimizer } from '../src/create-optimizer.js'
 import { ComponentDisabledError, InvalidArgumentError, UnknownProfileError } from '../src/errors.js'
 import { PROFILES } from '../src/profiles.js'
-import { closedPort, REDIS_URL, startedOptimizers, testConfig, waitFor } from './helpers.js'
+import { redisUrl, waitFor } from '@bi-perf/test-services'
+import { closedPort, startedOptimizers, testConfig } from './helpers.js'
 
 const MiB = 1024 * 1024
 const started = startedOptimizers()
 
 describe('createOptimizer on Redis and PGlite', () => {
   it('starts every component and reports them ok', async () => {
-    const perf = await started(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await started(testConfig({ redis: { url: redisUrl() } }))
     const status = perf.status()
     expect(status.state).toBe('ok')
     expect(Object.keys(status.components).sort()).toEqual([
@@ -27,7 +28,7 @@ describe('createOptimizer on Redis and PGlite', () => {
   })
 
   it('gathers every package figure in one metrics object', async () => {
-    const perf = await started(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await started(testConfig({ redis: { url: redisUrl() } }))
     await perf.cache?.set('k', { a: 1 })
     await perf.cache?.get('k')
     await waitFor(() => perf.metrics().system !== undefined && perf.metrics().tasks !== undefined)
@@ -42,7 +43,7 @@ describe('createOptimizer on Redis and PGlite', () => {
   })
 
   it('applies the memory profile to the running cache, queue and memory manager', async () => {
-    const perf = await started(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await started(testConfig({ redis: { url: redisUrl() } }))
     const change = await perf.applyProfile('memory')
     expect(change).toMatchObject({ profile: 'memory', previous: 'balanced' })
     expect(change.changes).toContainEqual({
@@ -64,7 +65,7 @@ describe('createOptimizer on Redis and PGlite', () => {
   })
 
   it('makes the new compression threshold live: a 600-byte value is now compressed in Redis', async () => {
-    const perf = await started(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await started(testConfig({ redis: { url: redisUrl() } }))
     const value = 'quarterly revenue by region '.repeat(22) // ~600 bytes, compressible
     await perf.cache?.set('before', value)
     expect(perf.cache?.stats().compression.compressed).toBe(0)
@@ -149,7 +150,7 @@ describe('status', () => {
 
 describe('clearCache', () => {
   it('clears by pattern, by tags and everything', async () => {
-    const perf = await started(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await started(testConfig({ redis: { url: redisUrl() } }))
     const cache = perf.cache!
     await cache.set('report:1', 1)
     await cache.set('report:2', 2)
@@ -196,7 +197,7 @@ describe('registerPrometheus', () => {
 
 describe('stop', () => {
   it('closes every component once and reports a clean stop', async () => {
-    const perf = await createOptimizer(testConfig({ redis: { url: REDIS_URL } }))
+    const perf = await createOptimizer(testConfig({ redis: { url: redisUrl() } }))
     await perf.start()
     const first = perf.stop()
     expect(perf.stop()).toBe(first)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DATABASE_URL, REDIS_URL, startedOptimizers, testConfig } from './helpers.js'
+import { postgresUrl, redisUrl } from '@bi-perf/test-services'
+import { startedOptimizers, testConfig } from './helpers.js'
 
 // A profile change reports what it changes on this backend: a real optimizer per backend.
 const started = startedOptimizers()
@@ -25,7 +26,7 @@ describe('applyProfile on each backend', () => {
 
   it('on PostgreSQL and Redis, changes the pool and holds nothing', async () => {
     const perf = await started(
-      testConfig({ database: { url: DATABASE_URL }, redis: { url: REDIS_URL } }),
+      testConfig({ database: { url: postgresUrl() }, redis: { url: redisUrl() } }),
     )
     const change = await perf.applyProfile('performance')
     expect(change.changes).toContainEqual({ setting: 'database.pool.max', from: 10, to: 20 })

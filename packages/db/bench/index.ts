@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { machine } from '@bi-perf/bench'
+import { postgresUrl } from '@bi-perf/test-services'
 import { dashboardBench } from './dashboard.js'
 import { embeddedBench } from './embedded.js'
 import { PRICE_ROWS, createDataset, dropDataset } from './dataset.js'
@@ -10,7 +11,7 @@ import { poolBench } from './pool.js'
 import { table } from './util.js'
 import { zipfBench } from './zipf.js'
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const url = postgresUrl()
 const schema = `bi_perf_bench_${randomUUID().slice(0, 8)}`
 
 console.log(`@bi-perf/db benchmarks — ${new Date().toISOString()} — ${machine()}\n`)

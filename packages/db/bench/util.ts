@@ -1,12 +1,10 @@
-import { formatOps } from '@bi-perf/bench'
+import { formatOps, percentile } from '@bi-perf/bench'
 
-/** Percentile of a sample, nearest rank. */
-export function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!
-}
-
-export function median(samples: number[]): number {
+/**
+ * The nearest-rank median (always one of the samples, the lower middle one for an even count):
+ * the db benches' figures have always been read this way, unlike the harness's `median`.
+ */
+export function median(samples: readonly number[]): number {
   return percentile(samples, 0.5)
 }
 
@@ -33,5 +31,5 @@ export function table(
 export const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1)
 export const ops = formatOps
 
-/** The shared seeded workload helpers, under the names the db benches use. */
-export { seededRandom as random, zipf } from '@bi-perf/bench'
+/** The shared seeded workload helpers and percentile, under the names the db benches use. */
+export { percentile, seededRandom as random, zipf } from '@bi-perf/bench'

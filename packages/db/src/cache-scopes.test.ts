@@ -1,13 +1,6 @@
-import {
-  type CompiledQuery,
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-} from 'kysely'
+import { type CompiledQuery, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { compileOnlyKysely } from '../test/fixtures/compile-only-kysely.js'
 import { readTags, writeTags } from './cache-scopes.js'
 
 interface DB {
@@ -15,14 +8,7 @@ interface DB {
   products: { id: number; name: string }
 }
 
-const db = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-})
+const db = compileOnlyKysely<DB>()
 const scopes = new Map([['prices', 'product_id']])
 const written = (query: { compile(): CompiledQuery }) => {
   const compiled = query.compile()

@@ -13,7 +13,7 @@ import { parseDuration } from './duration.js'
 import { DatabaseClosedError, InvalidArgumentError } from './errors.js'
 import { round } from './log-histogram.js'
 import { createMemoryStore } from './memory-store.js'
-import { DEFAULTS, resolveOptions } from './options.js'
+import { resolveOptions } from './options.js'
 import { PgSource } from './pg-source.js'
 import { PgliteSource } from './pglite-source.js'
 import { QueryCache } from './query-cache.js'
@@ -45,7 +45,7 @@ import type { Database, DatabaseOptions, DatabaseSettings, HealthReport } from '
 export function createDatabase<DB>(options: DatabaseOptions = {}): Database<DB> {
   const resolved = resolveOptions(options)
   const cache = new QueryCache(
-    resolved.cache ?? createMemoryStore({ maxEntries: DEFAULTS.memoryStoreEntries }),
+    resolved.cache ?? createMemoryStore(),
     resolved.cacheTtlMs,
     resolved.cacheScopes,
   )

@@ -1,18 +1,21 @@
-import { readDuration } from '@bi-perf/internal'
-import { InvalidDurationError } from './errors.js'
+import type { Duration } from '@bi-perf/internal'
+import { read } from './option-reader.js'
 
-/** A duration in milliseconds, or a string such as `'250ms'`, `'90s'`, `'5m'`, `'1h'`, `'7d'`. */
-export type Duration = number | string
+// The one `Duration` type, stated in @bi-perf/internal; public here under the package's name.
+export type { Duration } from '@bi-perf/internal'
 
 /**
  * Turns a {@link Duration} (milliseconds, or a string such as `'250ms'`, `'90s'`, `'5m'`, `'1h'`,
- * `'7d'`) into milliseconds, or throws an {@link InvalidDurationError} naming `field` and the rule.
+ * `'7d'`) into milliseconds, or throws an `InvalidDurationError` naming `field` and the
+ * rule. The package's option reader (`read.duration`), public under its earlier name.
  *
  * @example
- * parseDuration('ttl', '90s') // 90_000
+ * parseDuration('cacheTtl', '90s') // 90_000
  */
-export function parseDuration(field: string, value: Duration, { allowZero = false } = {}): number {
-  const reading = readDuration(value, { allowZero })
-  if ('rule' in reading) throw new InvalidDurationError(field, value, reading.rule)
-  return reading.ms
+export function parseDuration(
+  field: string,
+  value: Duration,
+  options?: { allowZero?: boolean },
+): number {
+  return read.duration(field, value, options)
 }

@@ -1,32 +1,35 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
- * Base class of every error @bi-perf/db throws. Match on `code`, which is stable across versions;
- * messages may improve.
+ * Base class of every error @bi-perf/db throws. Match on `code`, which is stable across versions
+ * (use `hasErrorCode(error, code)`, which also matches a code from before a rename); messages may
+ * improve.
  */
-export class DbError extends Error {
+export class DbError extends BiPerfError {
   override name = 'DbError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
-/** An option passed to `createDatabase` breaks a rule (malformed URL, negative pool size…). */
+/**
+ * An option passed to `createDatabase` or `configure()` breaks a rule (malformed URL, negative
+ * pool size, an unknown option name…).
+ */
 export class InvalidOptionError extends DbError {
   override name = 'InvalidOptionError'
   /** The option path, e.g. `url` or `pool.max`. */
-  readonly option: string
+  readonly field: string
 
-  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_DB_INVALID_OPTION',
-      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      `Invalid option ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.option = option
+    this.field = field
+  }
+
+  /** @deprecated Use `field`; `option` is removed in 0.3.0. */
+  get option(): string {
+    return this.field
   }
 }
 
@@ -36,8 +39,8 @@ export class InvalidDurationError extends DbError {
   /** Which argument or option held the value, e.g. `ttl` or `pool.idleTimeout`. */
   readonly field: string
 
-  constructor(field: string, value: unknown, rule: string) {
-    super('E_DB_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`)
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super('E_DB_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`, options)
     this.field = field
   }
 }
@@ -46,11 +49,16 @@ export class InvalidDurationError extends DbError {
 export class InvalidArgumentError extends DbError {
   override name = 'InvalidArgumentError'
   /** The argument, e.g. `rows` or `options.chunkSize`. */
-  readonly argument: string
+  readonly field: string
 
-  constructor(argument: string, value: unknown, rule: string) {
-    super('E_DB_INVALID_ARGUMENT', `Invalid ${argument} ${describeValue(value)}: ${rule}`)
-    this.argument = argument
+  constructor(field: string, value: unknown, rule: string) {
+    super('E_DB_INVALID_ARGUMENT', `Invalid ${field} ${describeValue(value)}: ${rule}`)
+    this.field = field
+  }
+
+  /** @deprecated Use `field`; `argument` is removed in 0.3.0. */
+  get argument(): string {
+    return this.field
   }
 }
 
@@ -153,6 +161,29 @@ export class ConnectionError extends DbError {
 }
 
 /**
+ * A feature needs an optional peer dependency that is not installed: `@electric-sql/pglite` for
+ * the embedded database (no `url`). `install` is the command that fixes it. A subclass of
+ * `ConnectionError`, which it was before it had a class of its own: `instanceof ConnectionError`
+ * and `hasErrorCode(error, 'E_DB_CONNECTION')` still match it.
+ */
+export class MissingPeerError extends ConnectionError {
+  override name = 'MissingPeerError'
+  // The code of its own, with the one it had before as the legacy code hasErrorCode matches.
+  override readonly code: string = 'E_DB_MISSING_PEER'
+  override readonly legacyCode: string | undefined = 'E_DB_CONNECTION'
+  /** The package to install, e.g. `@electric-sql/pglite`. */
+  readonly peer: string
+  /** The command that installs it, e.g. `npm install @electric-sql/pglite`. */
+  readonly install: string
+
+  constructor(peer: string, rule: string, options?: ErrorOptions) {
+    super(rule, options)
+    this.peer = peer
+    this.install = `npm install ${peer}`
+  }
+}
+
+/**
  * A query failed on the server. The message and `sql` carry the query shape (placeholders
  * `$1, $2…`), never the parameter values; `cause` is the driver's error.
  */
@@ -233,6 +264,7 @@ export const errors = {
   NotCacheableError,
   PoolTimeoutError,
   ConnectionError,
+  MissingPeerError,
   QueryError,
   QueryCancelledError,
   EmbeddedTimeoutError,

@@ -9,6 +9,7 @@ export {
   InvalidDurationError,
   InvalidOptionError,
   MismatchedColumnsError,
+  MissingPeerError,
   NotCacheableError,
   PoolTimeoutError,
   QueryCancelledError,
@@ -16,7 +17,9 @@ export {
   UnknownTableError,
   errors,
 } from './errors.js'
+export { hasErrorCode } from '@bi-perf/internal'
 export { createMemoryStore } from './memory-store.js'
 export type { MemoryStore, MemoryStoreOptions } from './memory-store.js'
+export { DEFAULTS } from './defaults.js'
 export { tableTag } from './query-tables.js'
 export type * from './types.js'

@@ -1,3 +1,4 @@
+import { waitFor } from '@bi-perf/test-services'
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionError } from './errors.js'
 import { createMemoryStore } from './memory-store.js'
@@ -35,15 +36,17 @@ describe('createMemoryStore', () => {
   it('treats an expired entry as a miss', async () => {
     const store = createMemoryStore()
     await store.set('a', 1, { ttl: 1 })
-    const deadline = Date.now() + 5_000
-    while ((await store.get('a')) !== undefined) {
-      if (Date.now() > deadline) throw new Error('entry did not expire')
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
+    await waitFor(async () => (await store.get('a')) === undefined, { what: 'the entry to expire' })
     expect(store.size).toBe(0)
   })
 
   it('rejects a bad bound', () => {
     expect(() => createMemoryStore({ maxEntries: 0 })).toThrow(InvalidOptionError)
+  })
+
+  it('rejects an unknown option, naming the closest valid one', () => {
+    expect(() => createMemoryStore({ maxEntrie: 5 } as never)).toThrow(
+      /maxEntrie 5: unknown option; did you mean "maxEntries"\?/,
+    )
   })
 })

@@ -1,5 +1,5 @@
 import { parseDuration } from './duration.js'
-import { InvalidOptionError } from './errors.js'
+import { read } from './option-reader.js'
 import type { CacheStore } from './types.js'
 
 interface Entry {
@@ -7,6 +7,8 @@ interface Entry {
   expiresAt: number
   tags: readonly string[]
 }
+
+const DEFAULT_MAX_ENTRIES = 1000
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -31,10 +33,8 @@ export interface MemoryStore extends CacheStore {
  * const db = createDatabase({ url, cache: createMemoryStore({ maxEntries: 5000 }) })
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const maxEntries = options.maxEntries ?? 1000
-  if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
-    throw new InvalidOptionError('maxEntries', maxEntries, 'must be a positive integer')
-  }
+  read.fields('', options, ['maxEntries'])
+  const maxEntries = read.count('maxEntries', options.maxEntries ?? DEFAULT_MAX_ENTRIES)
   const entries = new Map<string, Entry>()
   const byTag = new Map<string, Set<string>>()
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidDurationError, InvalidOptionError } from './errors.js'
+import { DEFAULTS } from './defaults.js'
 import { maskUrl, resolveOptions } from './options.js'
 
 describe('resolveOptions', () => {
@@ -39,7 +40,7 @@ describe('resolveOptions', () => {
       resolveOptions({ url: 'redis://user:hunter2@host/db' })
       expect.unreachable()
     } catch (error) {
-      expect((error as InvalidOptionError).option).toBe('url')
+      expect((error as InvalidOptionError).field).toBe('url')
       expect((error as Error).message).not.toContain('hunter2')
     }
     expect(maskUrl('postgres://u:p@h/d')).toBe('postgres://u:***@h/d')
@@ -55,13 +56,16 @@ describe('resolveOptions', () => {
     [{ url: 'postgres://h/d', dataDir: '/tmp/x' }, 'dataDir'],
     [{ url: 'postgres://h/d', embedded: { thread: 'main' as const } }, 'embedded'],
     [{ embedded: { thread: 'gpu' as never } }, 'embedded.thread'],
-  ])('rejects %j naming %s', (options, option) => {
+    [{ slowQueryMS: 5 } as never, 'slowQueryMS'],
+    [{ pool: { maxx: 5 } } as never, 'pool.maxx'],
+    [{ embedded: { callTimout: '1s' } } as never, 'embedded.callTimout'],
+  ])('rejects %j naming %s', (options, field) => {
     try {
       resolveOptions(options)
       expect.unreachable()
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidOptionError)
-      expect((error as InvalidOptionError).option).toBe(option)
+      expect((error as InvalidOptionError).field).toBe(field)
       expect((error as InvalidOptionError).code).toBe('E_DB_INVALID_OPTION')
     }
   })
@@ -82,5 +86,30 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ pool: { idleTimeout: '5 parsecs' } })).toThrow(
       /pool\.idleTimeout/,
     )
+  })
+
+  it('rejects an unknown option name, naming the closest valid one', () => {
+    expect(() => resolveOptions({ cacheTTL: '5s' } as never)).toThrow(
+      /Invalid option cacheTTL "5s": unknown option; did you mean "cacheTtl"\?/,
+    )
+    expect(() => resolveOptions({ pool: { idle: 5 } } as never)).toThrow(
+      /pool\.idle 5: unknown option; valid: pool\.profile, pool\.max/,
+    )
+  })
+
+  it('keeps the deprecated option getter returning the field', () => {
+    const error = new InvalidOptionError('pool.max', 0, 'must be a positive integer')
+    expect(error.option).toBe('pool.max')
+  })
+
+  it('resolves to DEFAULTS when nothing is set, and DEFAULTS cannot be changed', () => {
+    const resolved = resolveOptions({})
+    expect(resolved.applicationName).toBe(DEFAULTS.applicationName)
+    expect(resolved.pool.max).toBe(DEFAULTS.pool.max)
+    expect(resolved.embedded.thread).toBe(DEFAULTS.embedded.thread)
+    expect(resolved.maxQueryShapes).toBe(DEFAULTS.maxQueryShapes)
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.pool)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.embedded)).toBe(true)
   })
 })

@@ -1,48 +1,49 @@
+import { DEFAULTS, POOL_PROFILES } from './defaults.js'
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
-import type { CacheStore, DatabaseOptions, PoolProfile } from './types.js'
+import { read } from './option-reader.js'
+import type {
+  CacheStore,
+  DatabaseOptions,
+  EmbeddedOptions,
+  PoolOptions,
+  PoolProfile,
+} from './types.js'
 
-/** Pool defaults per profile, in one place. */
-export const POOL_PROFILES = {
-  web: {
-    max: 10,
-    min: 0,
-    idleTimeout: '10s',
-    connectionTimeout: '5s',
-    statementTimeout: '30s',
-    maxUses: 7500,
-  },
-  analytics: {
-    max: 4,
-    min: 0,
-    idleTimeout: '60s',
-    connectionTimeout: '30s',
-    statementTimeout: '10m',
-    maxUses: 0,
-  },
-  serverless: {
-    max: 2,
-    min: 0,
-    idleTimeout: '1s',
-    connectionTimeout: '5s',
-    statementTimeout: '10s',
-    maxUses: 7500,
-  },
-} as const satisfies Record<PoolProfile, unknown>
+const PROFILE_NAMES = Object.keys(POOL_PROFILES) as PoolProfile[]
 
-/** Defaults of {@link DatabaseOptions}, in one place. */
-export const DEFAULTS = {
-  applicationName: 'bi-perf-db',
-  profile: 'web',
-  cacheTtl: '1m',
-  slowQueryMs: 200,
-  maxSlowQueries: 100,
-  embeddedThread: 'worker',
-  embeddedCallTimeout: '60s',
-  maxQueryShapes: 500,
-  topQueries: 10,
-  memoryStoreEntries: 1000,
-} as const
+/** Every option name of `createDatabase`: the compiler keeps this list in step with the type. */
+export const OPTION_NAMES = Object.keys({
+  url: true,
+  dataDir: true,
+  embedded: true,
+  searchPath: true,
+  applicationName: true,
+  pool: true,
+  cache: true,
+  cacheScopes: true,
+  cacheTtl: true,
+  slowQueryMs: true,
+  maxSlowQueries: true,
+  maxQueryShapes: true,
+  topQueries: true,
+  plugins: true,
+} satisfies Record<keyof DatabaseOptions, true>)
+
+export const POOL_OPTION_NAMES = Object.keys({
+  profile: true,
+  max: true,
+  min: true,
+  idleTimeout: true,
+  connectionTimeout: true,
+  statementTimeout: true,
+  maxUses: true,
+} satisfies Record<keyof PoolOptions, true>)
+
+const EMBEDDED_OPTION_NAMES = Object.keys({
+  thread: true,
+  callTimeout: true,
+} satisfies Record<keyof EmbeddedOptions, true>)
 
 /**
  * {@link DatabaseOptions} validated, with every default applied. The object is the database's
@@ -73,8 +74,12 @@ export interface ResolvedOptions {
   topQueries: number
 }
 
-/** Validates options once, at creation, and fills in the defaults. */
+/**
+ * Validates options once, at creation, and fills in the defaults. Unknown option names are
+ * rejected (naming the closest valid one), so a typo does not silently keep a default.
+ */
 export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
+  read.fields('', options, OPTION_NAMES)
   if (options.url !== undefined) checkUrl(options.url)
   if (options.url !== undefined && options.dataDir !== undefined) {
     throw new InvalidOptionError('dataDir', options.dataDir, 'only applies to PGlite, not with url')
@@ -95,18 +100,12 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
   if (typeof applicationName !== 'string' || applicationName.length > 63) {
     throw new InvalidOptionError('applicationName', applicationName, 'must be up to 63 characters')
   }
+  read.fields('pool', options.pool, POOL_OPTION_NAMES)
   const pool = options.pool ?? {}
-  const profile = pool.profile ?? DEFAULTS.profile
-  if (!Object.hasOwn(POOL_PROFILES, profile)) {
-    throw new InvalidOptionError(
-      'pool.profile',
-      profile,
-      `must be one of ${Object.keys(POOL_PROFILES).join(', ')}`,
-    )
-  }
+  const profile = read.oneOf('pool.profile', pool.profile ?? DEFAULTS.pool.profile, PROFILE_NAMES)
   const base = POOL_PROFILES[profile]
-  const max = count('pool.max', pool.max ?? base.max)
-  const min = count('pool.min', pool.min ?? base.min, { allowZero: true })
+  const max = read.count('pool.max', pool.max ?? base.max)
+  const min = read.count('pool.min', pool.min ?? base.min, { allowZero: true })
   if (min > max) throw new InvalidOptionError('pool.min', min, `must not exceed pool.max (${max})`)
   const cache = options.cache
   if (
@@ -123,7 +122,7 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
       'expected an object with get, set and invalidateTags',
     )
   }
-  const slowQueryMs = checkSlowQueryMs(options.slowQueryMs ?? DEFAULTS.slowQueryMs)
+  const slowQueryMs = readSlowQueryMs(options.slowQueryMs ?? DEFAULTS.slowQueryMs)
   return {
     url: options.url,
     dataDir: options.dataDir,
@@ -144,15 +143,15 @@ export function resolveOptions(options: DatabaseOptions = {}): ResolvedOptions {
         pool.statementTimeout ?? base.statementTimeout,
         { allowZero: true },
       ),
-      maxUses: count('pool.maxUses', pool.maxUses ?? base.maxUses, { allowZero: true }),
+      maxUses: read.count('pool.maxUses', pool.maxUses ?? base.maxUses, { allowZero: true }),
     },
     cache,
     cacheScopes: scopes(options.cacheScopes),
     cacheTtlMs: parseDuration('cacheTtl', options.cacheTtl ?? DEFAULTS.cacheTtl),
     slowQueryMs,
-    maxSlowQueries: count('maxSlowQueries', options.maxSlowQueries ?? DEFAULTS.maxSlowQueries),
-    maxQueryShapes: count('maxQueryShapes', options.maxQueryShapes ?? DEFAULTS.maxQueryShapes),
-    topQueries: count('topQueries', options.topQueries ?? DEFAULTS.topQueries),
+    maxSlowQueries: read.count('maxSlowQueries', options.maxSlowQueries ?? DEFAULTS.maxSlowQueries),
+    maxQueryShapes: read.count('maxQueryShapes', options.maxQueryShapes ?? DEFAULTS.maxQueryShapes),
+    topQueries: read.count('topQueries', options.topQueries ?? DEFAULTS.topQueries),
   }
 }
 
@@ -164,14 +163,15 @@ function resolveEmbedded(options: DatabaseOptions): ResolvedOptions['embedded'] 
   if (embedded !== undefined && (typeof embedded !== 'object' || embedded === null)) {
     throw new InvalidOptionError('embedded', embedded, 'expected an object { thread, callTimeout }')
   }
-  const thread = embedded?.thread ?? DEFAULTS.embeddedThread
-  if (thread !== 'worker' && thread !== 'main') {
-    throw new InvalidOptionError('embedded.thread', thread, "must be 'worker' or 'main'")
-  }
-  // Zero is refused (parseDuration's default): a call with no limit could wait forever.
+  read.fields('embedded', embedded, EMBEDDED_OPTION_NAMES)
+  const thread = read.oneOf('embedded.thread', embedded?.thread ?? DEFAULTS.embedded.thread, [
+    'worker',
+    'main',
+  ] as const)
+  // Zero is refused (the reader's default): a call with no limit could wait forever.
   const callTimeoutMs = parseDuration(
     'embedded.callTimeout',
-    embedded?.callTimeout ?? DEFAULTS.embeddedCallTimeout,
+    embedded?.callTimeout ?? DEFAULTS.embedded.callTimeout,
   )
   return { thread, callTimeoutMs }
 }
@@ -221,26 +221,7 @@ function scopes(value: Record<string, string> | undefined): Map<string, string> 
   return new Map(Object.entries(value))
 }
 
-/** A finite, non-negative number of milliseconds, or an `InvalidOptionError`. */
-export function checkSlowQueryMs(value: number): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new InvalidOptionError(
-      'slowQueryMs',
-      value,
-      'must be a non-negative number of milliseconds',
-    )
-  }
-  return value
-}
-
-/** A safe integer, positive (or non-negative with `allowZero`), or an `InvalidOptionError`. */
-export function count(option: string, value: number, { allowZero = false } = {}): number {
-  if (!Number.isSafeInteger(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      `must be a ${allowZero ? 'non-negative' : 'positive'} integer`,
-    )
-  }
-  return value
+/** `slowQueryMs`: a finite, non-negative number of milliseconds (0 records every query). */
+export function readSlowQueryMs(value: unknown): number {
+  return read.positive('slowQueryMs', value, { allowZero: true })
 }

@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite'
-import { ConnectionError } from './errors.js'
+import { ConnectionError, MissingPeerError } from './errors.js'
 
 /** What one statement on PGlite returns, as the connection needs it. */
 export interface EngineResult {
@@ -21,7 +21,16 @@ export interface PgliteEngine {
 export interface EngineSettings {
   dataDir: string | undefined
   searchPath: string | undefined
+  /**
+   * The module that provides PGlite; only tests name another, to start without the optional
+   * peer as a user who did not install it does.
+   * @default '@electric-sql/pglite'
+   */
+  module?: string | undefined
 }
+
+/** The optional peer the embedded database runs on. */
+export const PGLITE_PEER = '@electric-sql/pglite'
 
 /**
  * PGlite's WebAssembly compiled once per process, and its file-system bundle read once, handed
@@ -34,8 +43,7 @@ export interface PgliteArtifacts {
 }
 
 /** The message users get when the optional peer is missing, from either engine. */
-export const MISSING_PGLITE =
-  'no url was given, and the embedded default needs @electric-sql/pglite: npm install @electric-sql/pglite'
+export const MISSING_PGLITE = `no url was given, and the embedded default needs ${PGLITE_PEER}: npm install ${PGLITE_PEER}`
 
 /**
  * Opens PGlite and applies the session settings; shared by the main-thread engine and the worker,
@@ -47,7 +55,11 @@ export async function openPglite(
 ): Promise<PGlite> {
   let module: { PGlite: typeof PGlite }
   try {
-    module = await import('@electric-sql/pglite')
+    // The literal specifier stays, so bundlers and file tracers still see the dependency.
+    module =
+      settings.module === undefined
+        ? await import('@electric-sql/pglite')
+        : ((await import(settings.module)) as { PGlite: typeof PGlite })
   } catch (error) {
     throw Object.assign(new Error(MISSING_PGLITE, { cause: error }), { missingModule: true })
   }
@@ -89,7 +101,7 @@ export async function startPgliteInThread(settings: EngineSettings): Promise<Pgl
 /** The typed error of a PGlite that failed to start, from either engine. */
 export function startError(error: unknown): ConnectionError {
   if ((error as { missingModule?: boolean } | null)?.missingModule) {
-    return new ConnectionError(MISSING_PGLITE, { cause: (error as Error).cause })
+    return new MissingPeerError(PGLITE_PEER, MISSING_PGLITE, { cause: (error as Error).cause })
   }
   const reason = error instanceof Error ? error.message : String(error)
   return new ConnectionError(`PGlite failed to start: ${reason}`, { cause: error })

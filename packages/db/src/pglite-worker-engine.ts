@@ -89,7 +89,9 @@ export class PgliteWorkerEngine implements PgliteEngine {
       workerData: {
         dataDir: settings.dataDir,
         searchPath: settings.searchPath,
-        artifacts: await sharedArtifacts(),
+        module: settings.module,
+        // Another module than PGlite's own (tests only) gets none of PGlite's compiled files.
+        artifacts: settings.module === undefined ? await sharedArtifacts() : undefined,
       } satisfies WorkerSettings,
       name: 'bi-perf-db-pglite',
     })

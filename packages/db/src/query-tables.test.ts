@@ -1,12 +1,6 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-} from 'kysely'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { compileOnlyKysely } from '../test/fixtures/compile-only-kysely.js'
 import {
   firstWriteKind,
   rawWriteTarget,
@@ -21,14 +15,7 @@ interface DB {
   stores: { id: number }
 }
 
-const db = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-})
+const db = compileOnlyKysely<DB>()
 
 describe('tablesRead', () => {
   it('finds every table of joins, subqueries and unions, without schema', () => {

@@ -1,7 +1,12 @@
-import { findUnknownField } from '@bi-perf/internal'
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
-import { checkSlowQueryMs, count, type ResolvedOptions } from './options.js'
+import { read } from './option-reader.js'
+import {
+  OPTION_NAMES,
+  POOL_OPTION_NAMES,
+  readSlowQueryMs,
+  type ResolvedOptions,
+} from './options.js'
 import type { DatabaseReconfiguration } from './types.js'
 
 /** A {@link DatabaseReconfiguration} validated and merged with the current settings. */
@@ -10,6 +15,21 @@ export interface ResolvedReconfiguration {
   cacheTtlMs: number
   slowQueryMs: number
 }
+
+const CHANGEABLE = Object.keys({
+  pool: true,
+  cacheTtl: true,
+  slowQueryMs: true,
+} satisfies Record<keyof DatabaseReconfiguration, true>)
+
+const CHANGEABLE_POOL = Object.keys({
+  max: true,
+  min: true,
+  idleTimeout: true,
+  connectionTimeout: true,
+} satisfies Record<keyof NonNullable<DatabaseReconfiguration['pool']>, true>)
+
+const FIXED = { unknown: 'cannot be changed at run time' }
 
 /**
  * Validates every field of a reconfiguration with the rules of `createDatabase` before anything
@@ -21,11 +41,17 @@ export function resolveReconfiguration(
   changes: DatabaseReconfiguration,
   current: ResolvedOptions,
 ): ResolvedReconfiguration {
-  checkFields('', changes, ['pool', 'cacheTtl', 'slowQueryMs'])
+  if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
+    throw new InvalidOptionError('changes', changes, 'must be an object')
+  }
+  // A name no option has is a typo, told apart from an option fixed at creation.
+  read.fields('', changes, OPTION_NAMES)
+  read.fields('', changes, CHANGEABLE, FIXED)
+  read.fields('pool', changes.pool, POOL_OPTION_NAMES)
+  read.fields('pool', changes.pool, CHANGEABLE_POOL, FIXED)
   const pool = changes.pool ?? {}
-  checkFields('pool.', pool, ['max', 'min', 'idleTimeout', 'connectionTimeout'])
-  const max = count('pool.max', pool.max ?? current.pool.max)
-  const min = count('pool.min', pool.min ?? current.pool.min, { allowZero: true })
+  const max = read.count('pool.max', pool.max ?? current.pool.max)
+  const min = read.count('pool.min', pool.min ?? current.pool.min, { allowZero: true })
   if (min > max) {
     // Name the field the caller changed: lowering max below the current min is the max's fault.
     if (pool.min === undefined) {
@@ -50,19 +76,6 @@ export function resolveReconfiguration(
       changes.cacheTtl === undefined
         ? current.cacheTtlMs
         : parseDuration('cacheTtl', changes.cacheTtl),
-    slowQueryMs: checkSlowQueryMs(changes.slowQueryMs ?? current.slowQueryMs),
+    slowQueryMs: readSlowQueryMs(changes.slowQueryMs ?? current.slowQueryMs),
   }
-}
-
-function checkFields(path: string, value: unknown, allowed: readonly string[]) {
-  const reading = findUnknownField(value, allowed)
-  if (reading.ok) return
-  if (reading.notObject) {
-    throw new InvalidOptionError(path.slice(0, -1) || 'changes', value, 'must be an object')
-  }
-  throw new InvalidOptionError(
-    path + reading.key,
-    reading.value,
-    `cannot be changed at run time; configure() accepts ${allowed.map((name) => path + name).join(', ')}`,
-  )
 }

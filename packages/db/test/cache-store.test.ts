@@ -3,7 +3,8 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '@bi-perf/cache'
 import { tableTag, type CacheStore } from '@bi-perf/db'
-import { REDIS_URL, freshId, openDatabase } from './helpers.js'
+import { redisUrl } from '@bi-perf/test-services'
+import { freshId, openDatabase } from './helpers.js'
 
 /** A real store that keeps what it was asked, to check the CacheStore contract from outside. */
 class RecordingStore implements CacheStore {
@@ -87,7 +88,7 @@ describe('with @bi-perf/cache', () => {
   let inspector: Redis
 
   beforeAll(() => {
-    inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+    inspector = new Redis(redisUrl(), { maxRetriesPerRequest: 1 })
   })
 
   afterAll(async () => {
@@ -102,7 +103,7 @@ describe('with @bi-perf/cache', () => {
 
   it.each([
     ['in-process', () => createCache({ prefix })],
-    ['on Redis', () => createCache({ redis: REDIS_URL, prefix, l1: { enabled: false } })],
+    ['on Redis', () => createCache({ redis: redisUrl(), prefix, l1: { enabled: false } })],
   ])('caches and invalidates through a %s cache', async (label, make) => {
     const cache = make()
     const { db, dispose } = await openDatabase('postgres', { cache })

@@ -9,14 +9,8 @@ import {
   type DatabaseReconfiguration,
   type Duration,
 } from '@bi-perf/db'
-import {
-  DATABASE_URL,
-  admin,
-  openDatabase,
-  uniqueName,
-  waitFor,
-  type BackendName,
-} from './helpers.js'
+import { postgresUrl, waitFor } from '@bi-perf/test-services'
+import { admin, openDatabase, uniqueName, type BackendName } from './helpers.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -35,7 +29,7 @@ async function open(backend: BackendName, options: Parameters<typeof openDatabas
  */
 async function serverLatch() {
   const key = Math.floor(Math.random() * 2 ** 31)
-  const holder = new pg.Client({ connectionString: DATABASE_URL })
+  const holder = new pg.Client({ connectionString: postgresUrl() })
   await holder.connect()
   await holder.query('select pg_advisory_lock($1)', [key])
   let released = false
@@ -172,6 +166,11 @@ describe.each<BackendName>(['postgres', 'pglite'])('db.configure on %s', (backen
     [{ pool: { max: 1 } }, InvalidOptionError, /pool\.max 1: must not be below pool\.min \(2\)/],
     [{ slowQueryMs: -1 }, InvalidOptionError, /slowQueryMs -1/],
     [{ url: 'postgres://x/y' } as never, InvalidOptionError, /url .*cannot be changed/],
+    [
+      { cacheTTL: '5s' } as never,
+      InvalidOptionError,
+      /cacheTTL "5s": unknown option; did you mean "cacheTtl"\?/,
+    ],
     [
       { pool: { statementTimeout: 5 } } as never,
       InvalidOptionError,

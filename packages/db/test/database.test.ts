@@ -11,7 +11,8 @@ import {
   type CacheableQuery,
   type Database,
 } from '@bi-perf/db'
-import { freshId, openDatabase, waitFor, type BackendName, type TestDB } from './helpers.js'
+import { waitFor } from '@bi-perf/test-services'
+import { freshId, openDatabase, type BackendName, type TestDB } from './helpers.js'
 
 // The same behaviours on a real PostgreSQL server and on embedded PGlite.
 describe.each<BackendName>(['postgres', 'pglite'])('on %s', (backend) => {

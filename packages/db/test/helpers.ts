@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Generated } from 'kysely'
 import pg from 'pg'
+import { postgresUrl } from '@bi-perf/test-services'
 import { createDatabase, type Database, type DatabaseOptions } from '@bi-perf/db'
 
-/** The shared PostgreSQL the suite runs against. A missing server fails the tests, never skips them. */
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+// The suite runs against the shared PostgreSQL (postgresUrl()); a missing server fails the tests,
+// never skips them.
 
 export type BackendName = 'postgres' | 'pglite'
 
@@ -24,7 +24,7 @@ export async function admin<T = unknown>(
   statement: string,
   parameters: unknown[] = [],
 ): Promise<T[]> {
-  const client = new pg.Client({ connectionString: DATABASE_URL })
+  const client = new pg.Client({ connectionString: postgresUrl() })
   await client.connect()
   try {
     return (await client.query(statement, parameters)).rows as T[]
@@ -55,7 +55,7 @@ export async function openDatabase(
   if (backend === 'postgres') {
     await admin(`create schema ${schema}`)
     if (createTables) await admin(`set search_path to ${schema}; ${TABLES}`)
-    const db = createDatabase<TestDB>({ url: DATABASE_URL, searchPath: schema, ...options })
+    const db = createDatabase<TestDB>({ url: postgresUrl(), searchPath: schema, ...options })
     return {
       db,
       schema,
@@ -72,18 +72,6 @@ export async function openDatabase(
     }
   }
   return { db, schema, dispose: () => db.close() }
-}
-
-/** Polls until the condition holds, failing after the deadline. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 10_000, what = 'condition' } = {},
-): Promise<void> {
-  const started = Date.now()
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 let nextId = 0

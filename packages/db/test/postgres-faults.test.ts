@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectionError, QueryCancelledError, createDatabase, type Database } from '@bi-perf/db'
-import { admin, openDatabase, uniqueName, waitFor, type TestDB } from './helpers.js'
-import { createServer } from 'node:net'
+import { freePort, waitFor } from '@bi-perf/test-services'
+import { admin, openDatabase, uniqueName, type TestDB } from './helpers.js'
 
 // Server-side behaviours only a real PostgreSQL has: cancelling, timeouts, killed backends.
 describe('on postgres, faults', () => {
@@ -109,14 +109,3 @@ describe('on postgres, faults', () => {
     }
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}

@@ -14,6 +14,12 @@ const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
 /** Milliseconds of a valid duration, or the rule an invalid one breaks. */
 export type DurationReading = { ms: number } | { rule: string }
 
+/** Bounds a duration must respect: zero is refused unless `allowZero`; `max` is in ms. */
+export interface DurationRules {
+  allowZero?: boolean
+  max?: number
+}
+
 /**
  * Reads a {@link Duration} into whole milliseconds without throwing, so each package can raise
  * its own typed error naming the field.
@@ -21,8 +27,12 @@ export type DurationReading = { ms: number } | { rule: string }
  * @example
  * readDuration('90s') // { ms: 90_000 }
  * readDuration(-1) // { rule: 'must be positive' }
+ * readDuration('2s', { max: 1_000 }) // { rule: 'must be at most 1000 ms' }
  */
-export function readDuration(value: unknown, { allowZero = false } = {}): DurationReading {
+export function readDuration(
+  value: unknown,
+  { allowZero = false, max }: DurationRules = {},
+): DurationReading {
   let ms: number
   if (typeof value === 'number') {
     ms = value
@@ -39,5 +49,7 @@ export function readDuration(value: unknown, { allowZero = false } = {}): Durati
   if (ms < 0 || (ms === 0 && !allowZero)) {
     return { rule: allowZero ? 'must not be negative' : 'must be positive' }
   }
-  return { ms: Math.round(ms) }
+  const rounded = Math.round(ms)
+  if (max !== undefined && rounded > max) return { rule: `must be at most ${max} ms` }
+  return { ms: rounded }
 }

@@ -15,6 +15,16 @@ describe('findUnknownField', () => {
     })
   })
 
+  it('names the allowed key an unknown one most likely meant', () => {
+    expect(findUnknownField({ grase: 5 }, ['ttl', 'grace'])).toEqual({
+      ok: false,
+      notObject: false,
+      key: 'grase',
+      value: 5,
+      closest: 'grace',
+    })
+  })
+
   it('rejects values that are not plain objects', () => {
     for (const value of [null, [], 'ttl', 3]) {
       expect(findUnknownField(value, ['ttl'])).toEqual({ ok: false, notObject: true })

@@ -1,51 +1,70 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
  * Base class of every error @bi-perf/memory throws or reports. Match on `code`, which is stable
- * across versions; messages may improve.
+ * across versions (use `hasErrorCode(error, code)`, which also matches a code from before a
+ * rename); messages may improve.
  */
-export class MemoryError extends Error {
+export class MemoryError extends BiPerfError {
   override name = 'MemoryError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /**
  * An option of `createMemoryManager`, `configure` or `createPool` breaks a rule (a limit outside
- * 0–1, soft not below hard, an unparsable duration…).
+ * 0–1, soft not below hard, an unknown option name…).
  */
 export class InvalidOptionError extends MemoryError {
   override name = 'InvalidOptionError'
   /** The option path, e.g. `softLimit` or `minGcInterval`. */
-  readonly option: string
+  readonly field: string
 
-  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MEMORY_INVALID_OPTION',
-      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      `Invalid option ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.option = option
+    this.field = field
   }
+
+  /** @deprecated Use `field`; `option` is removed in 0.3.0. */
+  get option(): string {
+    return this.field
+  }
+}
+
+/**
+ * A duration option (`minGcInterval`, `hookTimeout`…) is negative, NaN, infinite or an unparsable
+ * string. It extends {@link InvalidOptionError}, which memory threw for durations before 0.2, so
+ * `instanceof InvalidOptionError` still holds and `hasErrorCode(error, 'E_MEMORY_INVALID_OPTION')`
+ * still matches (its `legacyCode`) until 0.3.0.
+ */
+export class InvalidDurationError extends InvalidOptionError {
+  override name = 'InvalidDurationError'
+  // Fields, not constructor arguments: the parent fixes its own code, and a duration is the one
+  // kind of option error whose code differs.
+  override readonly code: string = 'E_MEMORY_INVALID_DURATION'
+  override readonly legacyCode: string | undefined = 'E_MEMORY_INVALID_OPTION'
 }
 
 /** An argument of a method is wrong: an unknown pressure level, a hook that is not a function… */
 export class InvalidArgumentError extends MemoryError {
   override name = 'InvalidArgumentError'
   /** The argument's name, e.g. `level` or `dir`. */
-  readonly argument: string
+  readonly field: string
 
-  constructor(argument: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MEMORY_INVALID_ARGUMENT',
-      `Invalid argument ${argument} ${describeValue(value)}: ${rule}`,
+      `Invalid argument ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.argument = argument
+    this.field = field
+  }
+
+  /** @deprecated Use `field`; `argument` is removed in 0.3.0. */
+  get argument(): string {
+    return this.field
   }
 }
 
@@ -158,6 +177,7 @@ export class SnapshotError extends MemoryError {
 export const errors = {
   MemoryError,
   InvalidOptionError,
+  InvalidDurationError,
   InvalidArgumentError,
   MemoryManagerClosedError,
   HookTimeoutError,

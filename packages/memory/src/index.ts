@@ -5,6 +5,7 @@ export {
   ForeignObjectError,
   HookTimeoutError,
   InvalidArgumentError,
+  InvalidDurationError,
   InvalidOptionError,
   MemoryError,
   MemoryManagerClosedError,
@@ -13,5 +14,7 @@ export {
   SnapshotInProgressError,
   errors,
 } from './errors.js'
+export { hasErrorCode } from '@bi-perf/internal'
 export { createPool } from './object-pool.js'
+export { DEFAULTS } from './defaults.js'
 export type * from './types.js'

@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8'
+import { waitFor } from '@bi-perf/test-services'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryManager } from './create-memory-manager.js'
 import {
@@ -47,14 +48,6 @@ function churn(rounds = 20) {
     last = Array.from({ length: 50_000 }, (_, i) => ({ i, s: `x${i}` }))
   }
   return last
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const started = Date.now()
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 describe('pressure actions', () => {
@@ -134,10 +127,13 @@ describe('pressure actions', () => {
     const memory = manager({ rearmInterval: '20ms' })
     const { calls } = record(memory)
     memory.configure(ABOVE)
-    await waitFor(() => {
-      void memory.check()
-      return calls.filter((level) => level === 'soft').length >= 2
-    }, 'a second soft action')
+    await waitFor(
+      () => {
+        void memory.check()
+        return calls.filter((level) => level === 'soft').length >= 2
+      },
+      { what: 'a second soft action', timeoutMs: 10_000 },
+    )
     expect(memory.stats().pressure.soft.actions).toBeGreaterThanOrEqual(2)
   })
 
@@ -239,11 +235,14 @@ describe('pressure actions', () => {
 describe('heap and GC tracking', () => {
   it('counts GCs by kind and checks pressure after them', async () => {
     const memory = manager()
-    await waitFor(() => {
-      churn(5)
-      const { gc, pressure } = memory.stats()
-      return gc.minor.count > 0 && pressure.gcChecks > 0
-    }, 'a scavenge and the check after it')
+    await waitFor(
+      () => {
+        churn(5)
+        const { gc, pressure } = memory.stats()
+        return gc.minor.count > 0 && pressure.gcChecks > 0
+      },
+      { what: 'a scavenge and the check after it', timeoutMs: 10_000 },
+    )
     const { gc } = memory.stats()
     expect(gc.count).toBeGreaterThanOrEqual(gc.minor.count)
     expect(gc.minor.pauseMs).toBeGreaterThan(0)
@@ -256,10 +255,13 @@ describe('heap and GC tracking', () => {
     // A short rearmInterval, so an action started by the timer first does not end the test.
     const memory = manager({ ...ABOVE, rearmInterval: '10ms' })
     const { events } = record(memory)
-    await waitFor(() => {
-      churn(5)
-      return events.some((event) => event.trigger === 'gc')
-    }, 'a pressure action started after a GC')
+    await waitFor(
+      () => {
+        churn(5)
+        return events.some((event) => event.trigger === 'gc')
+      },
+      { what: 'a pressure action started after a GC', timeoutMs: 10_000 },
+    )
   })
 
   it('reports plain, serializable stats with the heap and its spaces', () => {
@@ -331,7 +333,10 @@ describe('configure', () => {
     const memory = manager()
     memory.configure({ checkInterval: '20ms' })
     const checks = memory.stats().pressure.checks
-    await waitFor(() => memory.stats().pressure.checks >= checks + 3, 'three timer checks')
+    await waitFor(() => memory.stats().pressure.checks >= checks + 3, {
+      what: 'three timer checks',
+      timeoutMs: 10_000,
+    })
   })
 
   it('turns leak detection off', () => {

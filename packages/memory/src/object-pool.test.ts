@@ -135,6 +135,7 @@ describe('createPool', () => {
     [{ create: () => ({}), max: 1.5 }, /max/],
     [{ create: () => ({}), name: '' }, /name/],
     [{ create: () => ({}), drainOn: 'always' }, /drainOn.*soft, hard, never/],
+    [{ create: () => ({}), maxx: 5 }, /maxx 5: unknown option; did you mean "max"\?/],
   ])('rejects %j with an InvalidOptionError naming the option', (options, rule) => {
     expect(() => createPool(options as never)).toThrow(InvalidOptionError)
     expect(() => createPool(options as never)).toThrow(rule)

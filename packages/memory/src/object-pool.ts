@@ -4,10 +4,18 @@ import {
   InvalidOptionError,
   PoolCallbackError,
 } from './errors.js'
+import { read } from './option-reader.js'
 import type { ObjectPool, PoolOptions, PoolStats, PressureLevel } from './types.js'
 
 const DEFAULT_MAX = 100
 const DRAIN_ON = ['soft', 'hard', 'never'] as const
+const POOL_OPTION_NAMES = Object.keys({
+  create: true,
+  reset: true,
+  max: true,
+  name: true,
+  drainOn: true,
+} satisfies Record<keyof PoolOptions<object>, true>)
 let poolCount = 0
 
 /** {@link PoolOptions} validated. */
@@ -26,24 +34,19 @@ export function resolvePoolOptions<T extends object>(
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with a create function')
   }
+  read.fields('', options, POOL_OPTION_NAMES)
   if (typeof options.create !== 'function') {
     throw new InvalidOptionError('create', options.create, 'must be a function returning an object')
   }
   if (options.reset !== undefined && typeof options.reset !== 'function') {
     throw new InvalidOptionError('reset', options.reset, 'must be a function or undefined')
   }
-  const max = options.max ?? DEFAULT_MAX
-  if (!Number.isSafeInteger(max) || max < 0) {
-    throw new InvalidOptionError('max', max, 'must be a non-negative integer (idle objects kept)')
-  }
+  const max = read.count('max', options.max ?? DEFAULT_MAX, { allowZero: true })
   const name = options.name ?? `pool-${++poolCount}`
   if (typeof name !== 'string' || name.length === 0 || name.length > 100) {
     throw new InvalidOptionError('name', name, 'must be a string of 1 to 100 characters')
   }
-  const drainOn = options.drainOn ?? 'soft'
-  if (!DRAIN_ON.includes(drainOn)) {
-    throw new InvalidOptionError('drainOn', drainOn, `must be one of ${DRAIN_ON.join(', ')}`)
-  }
+  const drainOn = read.oneOf('drainOn', options.drainOn ?? 'soft', DRAIN_ON)
   return { create: options.create, reset: options.reset, max, name, drainOn }
 }
 

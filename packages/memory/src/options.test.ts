@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidOptionError } from './errors.js'
-import { DEFAULTS, resolveOptions } from './options.js'
+import { DEFAULTS } from './defaults.js'
+import { InvalidDurationError, InvalidOptionError } from './errors.js'
+import { hasErrorCode } from './index.js'
+import { resolveOptions } from './options.js'
 
 describe('options', () => {
   it('applies documented defaults', () => {
@@ -52,7 +54,8 @@ describe('options', () => {
     [{ leakDetection: 'yes' }, /leakDetection/],
     [{ leakSamples: 2 }, /leakSamples.*3 to 1000/],
     [{ leakMinGrowth: -1 }, /leakMinGrowth/],
-    [{ softlimit: 0.5 }, /softlimit.*unknown option/],
+    [{ softlimit: 0.5 }, /softlimit 0\.5: unknown option; did you mean "softLimit"\?/],
+    [{ colour: 'red' }, /colour "red": unknown option; valid: softLimit, hardLimit/],
   ])('rejects %j with an InvalidOptionError naming the option', (options, rule) => {
     expect(() => resolveOptions(options as never)).toThrow(InvalidOptionError)
     expect(() => resolveOptions(options as never)).toThrow(rule)
@@ -63,7 +66,29 @@ describe('options', () => {
       resolveOptions({ hardLimit: 2 })
       expect.unreachable()
     } catch (error) {
-      expect(error).toMatchObject({ code: 'E_MEMORY_INVALID_OPTION', option: 'hardLimit' })
+      expect(error).toMatchObject({ code: 'E_MEMORY_INVALID_OPTION', field: 'hardLimit' })
+      expect((error as InvalidOptionError).option).toBe('hardLimit')
     }
+  })
+
+  it('rejects a bad duration with an InvalidDurationError that still matches the old code', () => {
+    let error: unknown
+    try {
+      resolveOptions({ hookTimeout: -1 })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(InvalidDurationError)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({ code: 'E_MEMORY_INVALID_DURATION', field: 'hookTimeout' })
+    expect(hasErrorCode(error, 'E_MEMORY_INVALID_DURATION')).toBe(true)
+    expect(hasErrorCode(error, 'E_MEMORY_INVALID_OPTION')).toBe(true)
+  })
+
+  it('states every default once, frozen, in DEFAULTS', () => {
+    const settings = resolveOptions()
+    expect(settings.leakSamples).toBe(DEFAULTS.leakSamples)
+    expect(settings.leakDetection).toBe(DEFAULTS.leakDetection)
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
   })
 })

@@ -1,55 +1,33 @@
+import { DEFAULTS } from './defaults.js'
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
+import { read } from './option-reader.js'
 import type { MemoryManagerOptions, MemorySettings } from './types.js'
-
-/** Defaults of {@link MemoryManagerOptions}, in one place. */
-export const DEFAULTS = {
-  softLimit: 0.7,
-  hardLimit: 0.85,
-  minGcInterval: '30s',
-  checkInterval: '1s',
-  hysteresis: 0.05,
-  rearmInterval: '1m',
-  hookTimeout: '5s',
-  leakDetection: true,
-  leakSamples: 5,
-  leakMinGrowth: 1024 * 1024,
-} as const
 
 /** Shortest and longest check period: the issue promises a check at least once a second. */
 const CHECK_INTERVAL_MS = { min: 10, max: 1_000 }
 
-const KNOWN = new Set<string>([
-  'softLimit',
-  'hardLimit',
-  'minGcInterval',
-  'checkInterval',
-  'hysteresis',
-  'rearmInterval',
-  'hookTimeout',
-  'heapLimit',
-  'leakDetection',
-  'leakSamples',
-  'leakMinGrowth',
-])
+/** Every option name: the compiler keeps this list in step with {@link MemoryManagerOptions}. */
+const OPTION_NAMES = Object.keys({
+  softLimit: true,
+  hardLimit: true,
+  minGcInterval: true,
+  checkInterval: true,
+  hysteresis: true,
+  rearmInterval: true,
+  hookTimeout: true,
+  heapLimit: true,
+  leakDetection: true,
+  leakSamples: true,
+  leakMinGrowth: true,
+} satisfies Record<keyof MemoryManagerOptions, true>)
 
 /**
- * Validates options as a whole and fills in the defaults. Unknown fields are rejected, so a typo
- * in a profile does not silently keep a default.
+ * Validates options as a whole and fills in the defaults. Unknown fields are rejected, naming the
+ * closest valid one, so a typo in a profile does not silently keep a default.
  */
 export function resolveOptions(options: MemoryManagerOptions = {}): MemorySettings {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', options, 'expected an object')
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        undefined,
-        `unknown option; known: ${[...KNOWN].join(', ')}`,
-      )
-    }
-  }
+  read.fields('', options, OPTION_NAMES)
   const softLimit = ratio('softLimit', options.softLimit ?? DEFAULTS.softLimit)
   const hardLimit = ratio('hardLimit', options.hardLimit ?? DEFAULTS.hardLimit)
   if (!(softLimit < hardLimit)) {
@@ -79,25 +57,18 @@ export function resolveOptions(options: MemoryManagerOptions = {}): MemorySettin
     )
   }
   const heapLimit = options.heapLimit ?? null
-  if (heapLimit !== null && (!Number.isSafeInteger(heapLimit) || heapLimit <= 0)) {
-    throw new InvalidOptionError('heapLimit', heapLimit, 'must be a positive integer of bytes')
-  }
-  const leakDetection = options.leakDetection ?? DEFAULTS.leakDetection
-  if (typeof leakDetection !== 'boolean') {
-    throw new InvalidOptionError('leakDetection', leakDetection, 'must be true or false')
-  }
+  if (heapLimit !== null) read.count('heapLimit', heapLimit)
+  const leakDetection = read.oneOf(
+    'leakDetection',
+    options.leakDetection ?? DEFAULTS.leakDetection,
+    [true, false],
+  )
   const leakSamples = options.leakSamples ?? DEFAULTS.leakSamples
   if (!Number.isSafeInteger(leakSamples) || leakSamples < 3 || leakSamples > 1_000) {
     throw new InvalidOptionError('leakSamples', leakSamples, 'must be an integer from 3 to 1000')
   }
   const leakMinGrowth = options.leakMinGrowth ?? DEFAULTS.leakMinGrowth
-  if (!Number.isSafeInteger(leakMinGrowth) || leakMinGrowth < 0) {
-    throw new InvalidOptionError(
-      'leakMinGrowth',
-      leakMinGrowth,
-      'must be a non-negative integer of bytes',
-    )
-  }
+  read.count('leakMinGrowth', leakMinGrowth, { allowZero: true })
   return {
     softLimit,
     hardLimit,
@@ -113,10 +84,11 @@ export function resolveOptions(options: MemoryManagerOptions = {}): MemorySettin
   }
 }
 
-function ratio(option: string, value: number): number {
+/** A heap ratio: the open interval (0, 1), stricter than a fraction at both ends. */
+function ratio(field: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0 && value < 1)) {
     throw new InvalidOptionError(
-      option,
+      field,
       value,
       'must be a ratio of the heap limit above 0 and below 1',
     )

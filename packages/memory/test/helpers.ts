@@ -50,15 +50,3 @@ export async function runFixture(
   clearTimeout(timer)
   return { code, signal, lines, stderr }
 }
-
-/** Polls until the condition holds, failing after the deadline. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 10_000, what = 'condition' } = {},
-): Promise<void> {
-  const started = Date.now()
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { median } from '@bi-perf/bench'
 
 /** What one idle child measured about itself. */
 export interface ChildReport {
@@ -68,14 +69,6 @@ export function runChild(mode: string, seconds: number): Promise<ChildReport> {
       else resolve(JSON.parse(stdout) as ChildReport)
     })
   })
-}
-
-/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 /**

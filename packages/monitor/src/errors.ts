@@ -1,32 +1,35 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
  * Base class of every error @bi-perf/monitor throws. Match on `code`, which is stable across
- * versions; messages may improve.
+ * versions (use `hasErrorCode(error, code)`, which also matches a code from before a rename);
+ * messages may improve.
  */
-export class MonitorError extends Error {
+export class MonitorError extends BiPerfError {
   override name = 'MonitorError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
-/** An option of `createMonitor` breaks a rule (interval too short, unknown source…). */
+/**
+ * An option of `createMonitor` breaks a rule (interval too short, unknown source, an unknown
+ * option name…).
+ */
 export class InvalidOptionError extends MonitorError {
   override name = 'InvalidOptionError'
   /** The option path, e.g. `interval` or `thresholds.cpu-high.clearAt`. */
-  readonly option: string
+  readonly field: string
 
-  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_MONITOR_INVALID_OPTION',
-      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      `Invalid option ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.option = option
+    this.field = field
+  }
+
+  /** @deprecated Use `field`; `option` is removed in 0.3.0. */
+  get option(): string {
+    return this.field
   }
 }
 
@@ -36,8 +39,12 @@ export class InvalidDurationError extends MonitorError {
   /** Which argument or option held the value, e.g. `interval` or `window`. */
   readonly field: string
 
-  constructor(field: string, value: unknown, rule: string) {
-    super('E_MONITOR_INVALID_DURATION', `Invalid ${field} ${describeValue(value)}: ${rule}`)
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
+    super(
+      'E_MONITOR_INVALID_DURATION',
+      `Invalid ${field} ${describeValue(value)}: ${rule}`,
+      options,
+    )
     this.field = field
   }
 }

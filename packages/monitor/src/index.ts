@@ -10,6 +10,7 @@ export {
   UnknownMetricError,
   errors,
 } from './errors.js'
-export { DEFAULT_THRESHOLDS } from './options.js'
+export { hasErrorCode } from '@bi-perf/internal'
+export { DEFAULTS, DEFAULT_THRESHOLDS } from './defaults.js'
 export { STATIC_METRICS } from './metric-names.js'
 export type * from './types.js'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidDurationError, InvalidOptionError } from './errors.js'
-import { DEFAULT_THRESHOLDS, resolveOptions } from './options.js'
+import { DEFAULTS, DEFAULT_THRESHOLDS } from './defaults.js'
+import { resolveOptions } from './options.js'
 
 describe('resolveOptions', () => {
   it('applies the documented defaults', () => {
@@ -101,7 +102,14 @@ describe('resolveOptions', () => {
       'thresholds.x.severity',
       /warning, critical/,
     ],
-  ])('rejects %j with a typed error naming %s', (options, option, rule) => {
+    [{ intervall: '1s' }, 'intervall', /unknown option; did you mean "interval"\?/],
+    [{ colour: 'red' }, 'colour', /unknown option; valid: interval, history/],
+    [
+      { thresholds: { x: { metric: 'cpu.total', above: 80, clearat: 70 } } },
+      'thresholds.x.clearat',
+      /unknown option; did you mean "thresholds\.x\.clearAt"\?/,
+    ],
+  ])('rejects %j with a typed error naming %s', (options, field, rule) => {
     let error: unknown
     try {
       resolveOptions(options as never)
@@ -109,7 +117,9 @@ describe('resolveOptions', () => {
       error = caught
     }
     expect(error).toBeInstanceOf(InvalidOptionError)
-    expect((error as InvalidOptionError).option).toBe(option)
+    expect((error as InvalidOptionError).field).toBe(field)
+    // Deprecated name of the same field, kept until 0.3.0.
+    expect((error as InvalidOptionError).option).toBe(field)
     expect((error as InvalidOptionError).code).toBe('E_MONITOR_INVALID_OPTION')
     expect((error as Error).message).toMatch(rule)
   })
@@ -132,5 +142,13 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ thresholds: { nope: { metric: 'gpu.*', above: 1 } } })).toThrow(
       /thresholds\.nope\.metric/,
     )
+  })
+
+  it('resolves to DEFAULTS when nothing is set, and DEFAULTS cannot be changed', () => {
+    const options = resolveOptions()
+    expect(options.source).toBe(DEFAULTS.source)
+    expect(options.eventLoopResolutionMs).toBe(DEFAULTS.eventLoopResolution)
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.thresholds)).toBe(true)
   })
 })

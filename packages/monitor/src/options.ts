@@ -1,73 +1,32 @@
+import { DEFAULTS, DEFAULT_THRESHOLDS } from './defaults.js'
 import { parseDuration } from './duration.js'
 import { InvalidOptionError } from './errors.js'
 import { canMatchMetric } from './metric-names.js'
+import { read } from './option-reader.js'
 import type { AlertRuleOptions, AlertSeverity, MonitorOptions, SystemSource } from './types.js'
 
-/** Defaults of {@link MonitorOptions}, in one place. */
-export const DEFAULTS = {
-  interval: '1s',
-  history: '10m',
-  filesystemInterval: '10s',
-  eventLoopResolution: 50,
+/** Every option name: the compiler keeps this list in step with {@link MonitorOptions}. */
+const OPTION_NAMES = Object.keys({
+  interval: true,
+  history: true,
+  filesystemInterval: true,
+  filesystems: true,
+  eventLoopResolution: true,
+  thresholds: true,
   defaultThresholds: true,
-  source: 'auto',
-} as const
+  source: true,
+} satisfies Record<keyof MonitorOptions, true>)
 
-/**
- * The default alert rules. CPU and memory need a sustained breach so a burst does not page
- * anyone; each has a warning and a critical level with a gap to clear (hysteresis).
- */
-export const DEFAULT_THRESHOLDS: Readonly<Record<string, Readonly<AlertRuleOptions>>> = deepFreeze({
-  'cpu-high': { metric: 'cpu.total', above: 85, for: '30s', clearAt: 75, severity: 'warning' },
-  'cpu-critical': { metric: 'cpu.total', above: 95, for: '30s', clearAt: 85, severity: 'critical' },
-  'memory-high': {
-    metric: 'memory.usedPercent',
-    above: 85,
-    for: '30s',
-    clearAt: 80,
-    severity: 'warning',
-  },
-  'memory-critical': {
-    metric: 'memory.usedPercent',
-    above: 95,
-    for: '10s',
-    clearAt: 90,
-    severity: 'critical',
-  },
-  'disk-high': {
-    metric: 'fs.*.usedPercent',
-    above: 85,
-    for: '1m',
-    clearAt: 80,
-    severity: 'warning',
-  },
-  'disk-critical': {
-    metric: 'fs.*.usedPercent',
-    above: 95,
-    for: '10s',
-    clearAt: 90,
-    severity: 'critical',
-  },
-  'event-loop-delay-high': {
-    metric: 'eventLoop.delay.p99',
-    above: 100,
-    for: '30s',
-    clearAt: 50,
-    severity: 'warning',
-  },
-  'event-loop-delay-critical': {
-    metric: 'eventLoop.delay.p99',
-    above: 1000,
-    for: '10s',
-    clearAt: 200,
-    severity: 'critical',
-  },
-})
-
-function deepFreeze<T extends Record<string, object>>(rules: T): Readonly<T> {
-  for (const rule of Object.values(rules)) Object.freeze(rule)
-  return Object.freeze(rules)
-}
+/** Every field of an alert rule, kept in step with {@link AlertRuleOptions} the same way. */
+const RULE_FIELDS = Object.keys({
+  metric: true,
+  above: true,
+  below: true,
+  for: true,
+  clearAt: true,
+  clearFor: true,
+  severity: true,
+} satisfies Record<keyof AlertRuleOptions, true>)
 
 /** An alert rule validated, with durations in milliseconds. */
 export interface ResolvedRule {
@@ -97,11 +56,15 @@ const SOURCES: readonly SystemSource[] = ['auto', 'proc', 'systeminformation']
 const SEVERITIES: readonly AlertSeverity[] = ['warning', 'critical']
 const MAX_CAPACITY = 1_000_000
 
-/** Validates options once, at creation, and fills in the defaults. */
+/**
+ * Validates options once, at creation, and fills in the defaults. Unknown option names are
+ * rejected (naming the closest valid one), so a typo does not silently keep a default.
+ */
 export function resolveOptions(options: MonitorOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object')
   }
+  read.fields('', options, OPTION_NAMES)
   const intervalMs = parseDuration('interval', options.interval ?? DEFAULTS.interval)
   if (intervalMs < 10) {
     throw new InvalidOptionError('interval', options.interval, 'must be at least 10 ms')
@@ -130,10 +93,7 @@ export function resolveOptions(options: MonitorOptions = {}): ResolvedOptions {
       'must be from 1 ms to 1 s',
     )
   }
-  const source = options.source ?? DEFAULTS.source
-  if (!SOURCES.includes(source)) {
-    throw new InvalidOptionError('source', source, `must be one of ${SOURCES.join(', ')}`)
-  }
+  const source = read.oneOf('source', options.source ?? DEFAULTS.source, SOURCES)
   if (
     options.filesystems !== undefined &&
     (!Array.isArray(options.filesystems) ||
@@ -183,6 +143,7 @@ export function resolveRule(name: string, rule: AlertRuleOptions): ResolvedRule 
   if (typeof rule !== 'object' || rule === null) {
     throw new InvalidOptionError(at, rule, 'expected a rule object or false')
   }
+  read.fields(at, rule, RULE_FIELDS)
   if (typeof rule.metric !== 'string' || !canMatchMetric(rule.metric)) {
     throw new InvalidOptionError(
       `${at}.metric`,
@@ -207,14 +168,7 @@ export function resolveRule(name: string, rule: AlertRuleOptions): ResolvedRule 
         : `must not be less than below (${threshold})`,
     )
   }
-  const severity = rule.severity ?? 'warning'
-  if (!SEVERITIES.includes(severity)) {
-    throw new InvalidOptionError(
-      `${at}.severity`,
-      severity,
-      `must be one of ${SEVERITIES.join(', ')}`,
-    )
-  }
+  const severity = read.oneOf(`${at}.severity`, rule.severity ?? 'warning', SEVERITIES)
   return {
     name,
     metric: rule.metric,
@@ -227,9 +181,10 @@ export function resolveRule(name: string, rule: AlertRuleOptions): ResolvedRule 
   }
 }
 
-function finite(option: string, value: unknown): number {
+/** A threshold: any finite number, negative included (unlike the toolkit's positive reader). */
+function finite(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidOptionError(option, value, 'must be a finite number')
+    throw new InvalidOptionError(field, value, 'must be a finite number')
   }
   return value
 }

@@ -1,20 +1,6 @@
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { MonitorSnapshot } from '@bi-perf/monitor'
-
-/** Polls until the condition holds, failing after the deadline. */
-export async function waitFor<T>(
-  condition: () => T | undefined | false | Promise<T | undefined | false>,
-  { timeoutMs = 15_000, what = 'condition' } = {},
-): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await condition()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { runProcess, type ProcessResult } from '@bi-perf/test-services'
 
 /** A complete snapshot with quiet figures; `overrides` replaces whole sections. */
 export function snapshotAt(
@@ -83,33 +69,16 @@ export function snapshotAt(
   }
 }
 
-export interface ChildResult {
-  code: number | null
-  stdout: string
-  stderr: string
-  /** Wall time from spawn to exit. */
-  ms: number
-}
-
 /** Runs a fixture script with tsx, the package resolved to its source; kills it after `timeoutMs`. */
-export function runFixture(name: string, args: string[] = [], timeoutMs = 30_000) {
+export function runFixture(
+  name: string,
+  args: string[] = [],
+  timeoutMs = 30_000,
+): Promise<ProcessResult> {
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
-  return new Promise<ChildResult>((resolve, reject) => {
-    const started = Date.now()
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@bi-perf/source', '--import', 'tsx', script, ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr, ms: Date.now() - started })
-    })
-  })
+  return runProcess(
+    process.execPath,
+    ['--conditions=@bi-perf/source', '--import', 'tsx', script, ...args],
+    { timeoutMs },
+  )
 }

@@ -9,7 +9,7 @@ import {
   type Monitor,
   type MonitorSnapshot,
 } from '@bi-perf/monitor'
-import { waitFor } from './helpers.js'
+import { waitForValue } from '@bi-perf/test-services'
 
 const monitors: Monitor[] = []
 
@@ -21,10 +21,13 @@ function started(options: Parameters<typeof createMonitor>[0] = {}): Monitor {
 
 /** Resolves with the first snapshot that satisfies `test`. */
 function sampleWhere(monitor: Monitor, test: (snapshot: MonitorSnapshot) => boolean) {
-  return waitFor(() => {
-    const snapshot = monitor.latest()
-    return snapshot && test(snapshot) ? snapshot : undefined
-  })
+  return waitForValue(
+    () => {
+      const snapshot = monitor.latest()
+      return snapshot && test(snapshot) ? snapshot : undefined
+    },
+    { what: 'a matching sample', timeoutMs: 15_000 },
+  )
 }
 
 function busyFor(ms: number) {
@@ -128,13 +131,13 @@ describe('live sampling on Linux', () => {
     await sampleWhere(monitor, () => true)
     busyFor(300)
     // A 300 ms stall shows as at least 200 ms of delay however loaded the machine is.
-    const maxDelay = await waitFor(
+    const maxDelay = await waitForValue(
       () => {
         const delays = monitor.history('eventLoop.delay.max').map((point) => point.value)
         const max = Math.max(0, ...delays)
         return max >= 200 && max
       },
-      { what: 'a sample with 200 ms of event-loop delay' },
+      { what: 'a sample with 200 ms of event-loop delay', timeoutMs: 15_000 },
     )
     expect(maxDelay).toBeLessThan(60_000)
     expect(monitor.summary()['eventLoop.utilization']!.max).toBeGreaterThan(0)

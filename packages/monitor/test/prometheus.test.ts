@@ -2,7 +2,8 @@ import { getHeapStatistics } from 'node:v8'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AlreadyRegisteredError, createMonitor, type Monitor } from '@bi-perf/monitor'
-import { snapshotAt, waitFor } from './helpers.js'
+import { waitForValue } from '@bi-perf/test-services'
+import { snapshotAt } from './helpers.js'
 
 interface Family {
   type: string
@@ -128,7 +129,7 @@ describe('registerPrometheus', () => {
   it('exposes live figures as valid Prometheus text beside prom-client defaults', async () => {
     const monitor = createMonitor({ interval: 100 }).start()
     monitors.push(monitor)
-    await waitFor(() => monitor.latest())
+    await waitForValue(() => monitor.latest(), { what: 'a first sample', timeoutMs: 15_000 })
     await monitor.stop()
     const snapshot = monitor.latest()!
     const registry = new Registry()

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { createTaskQueue } from '@bi-perf/tasks'
-import { formatOps, ratio } from '@bi-perf/bench'
+import { formatOps, median as medianOf, ratio } from '@bi-perf/bench'
 import { obliterateQueue } from './obliterate-queue.js'
 
 const PRODUCERS = 50
@@ -69,10 +69,7 @@ export async function enqueueBench(redisUrl: string, prefix: string): Promise<st
     const order = round % 2 === 0 ? contenders : [...contenders].reverse()
     for (const [name, run] of order) samples.get(name)!.push(await run())
   }
-  const median = (name: string) => {
-    const sorted = [...samples.get(name)!].sort((a, b) => a - b)
-    return sorted[Math.floor(sorted.length / 2)]!
-  }
+  const median = (name: string) => medianOf(samples.get(name)!)
   const samePriority = contenders[1]![0]
   const perRound = samples
     .get(contenders[2]![0])!

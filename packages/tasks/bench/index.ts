@@ -5,22 +5,23 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { machine } from '@bi-perf/bench'
+import { redisUrl } from '@bi-perf/test-services'
 import { autoscaleBench } from './autoscale.js'
 import { commandstatsBench } from './commandstats.js'
 import { enqueueBench } from './enqueue.js'
 import { throughputBench } from './throughput.js'
 import { workersBench } from './workers.js'
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const url = redisUrl()
 const prefix = `bi-perf-bench-${randomUUID().slice(0, 8)}`
 
 console.log(`@bi-perf/tasks benchmarks — ${new Date().toISOString()} — ${machine()}\n`)
 const sections = [
-  await enqueueBench(redisUrl, prefix),
-  await throughputBench(redisUrl, prefix),
+  await enqueueBench(url, prefix),
+  await throughputBench(url, prefix),
   await commandstatsBench(),
-  await autoscaleBench(redisUrl, prefix),
-  await workersBench({ label: 'single Redis', redis: redisUrl }),
+  await autoscaleBench(url, prefix),
+  await workersBench({ label: 'single Redis', redis: url }),
 ]
 mkdirSync(new URL('../../../bench-results/', import.meta.url), { recursive: true })
 writeFileSync(

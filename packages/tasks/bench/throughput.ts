@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { createTaskQueue } from '@bi-perf/tasks'
-import { formatOps, ratio } from '@bi-perf/bench'
+import { formatOps, median, ratio } from '@bi-perf/bench'
 import { obliterateQueue } from './obliterate-queue.js'
 
 const TASKS = 10_000
@@ -124,8 +124,7 @@ export async function throughputBench(redisUrl: string, prefix: string): Promise
     .get('@bi-perf/tasks (BullMQ)')!
     .map((ms, round) => ratio(samples.get(rawPriority)![round]!, ms))
   const results: DrainResult[] = contenders.map(([name]) => {
-    const sorted = [...samples.get(name)!].sort((a, b) => a - b)
-    const drainMs = sorted[Math.floor(sorted.length / 2)]!
+    const drainMs = median(samples.get(name)!)
     return { name, drainMs, tasksPerSec: (TASKS / drainMs) * 1000 }
   })
   const raw = results[0]!.tasksPerSec

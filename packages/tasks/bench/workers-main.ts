@@ -1,10 +1,9 @@
 // `node --import tsx bench/workers-main.ts [--cluster]`: only the worker-process benchmark, on
 // the shared Redis, or with --cluster on a three-master cluster started (and stopped) here.
 import { machine } from '@bi-perf/bench'
-import { OwnedCluster } from '@bi-perf/test-services'
+import { OwnedCluster, redisUrl } from '@bi-perf/test-services'
 import { workersBench } from './workers.js'
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 console.log(`@bi-perf/tasks workers benchmark — ${new Date().toISOString()} — ${machine()}\n`)
 if (process.argv.includes('--cluster')) {
   const owned = await OwnedCluster.start({ fsync: 'everysec' })
@@ -14,5 +13,5 @@ if (process.argv.includes('--cluster')) {
     await owned.stop()
   }
 } else {
-  await workersBench({ label: 'single Redis', redis: redisUrl })
+  await workersBench({ label: 'single Redis', redis: redisUrl() })
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { Cluster, Redis } from 'ioredis'
 import { createTaskQueue } from '@bi-perf/tasks'
-import { formatOps } from '@bi-perf/bench'
+import { formatOps, median } from '@bi-perf/bench'
 
 const CONCURRENCY = 20
 const ROUNDS = 3
@@ -98,8 +98,7 @@ export async function workersBench(target: WorkersTarget): Promise<string> {
     }
     let single = 0
     for (const count of counts) {
-      const sorted = samples.get(count)!.sort((a, b) => a - b)
-      const drainMs = sorted[Math.floor(sorted.length / 2)]!
+      const drainMs = median(samples.get(count)!)
       const perSec = (workload.tasks / drainMs) * 1_000
       if (count === 1) single = perSec
       lines.push(

@@ -245,28 +245,13 @@ export class BullMqBackend implements Backend {
     this.#completions.start()
     worker.on('completed', (job) => {
       this.#completions.add()
-      hooks.settled({
-        id: job.id!,
-        name: job.name,
-        attempt: job.attemptsMade,
-        waitMs: Math.max(0, (job.processedOn ?? 0) - readyAt(job)),
-        runMs: Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? 0)),
-        error: undefined,
-        final: true,
-      })
+      hooks.settled(settlement(job, undefined, true))
     })
     worker.on('failed', (job, error) => {
       if (!job) return
       const attempts = job.opts.attempts ?? 1
-      hooks.settled({
-        id: job.id!,
-        name: job.name,
-        attempt: job.attemptsMade,
-        waitMs: Math.max(0, (job.processedOn ?? 0) - readyAt(job)),
-        runMs: Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? 0)),
-        error,
-        final: job.attemptsMade >= attempts || job.finishedOn !== undefined,
-      })
+      const final = job.attemptsMade >= attempts || job.finishedOn !== undefined
+      hooks.settled(settlement(job, error, final))
     })
     worker.on('error', (error) => hooks.error(error))
     this.#worker = worker
@@ -415,6 +400,23 @@ class BullAttempt implements Attempt {
 
 function readyAt(job: Job): number {
   return job.timestamp + (job.opts.delay ?? 0)
+}
+
+/** What the queue is told about a finished attempt, from BullMQ's job record. */
+function settlement(
+  job: Job,
+  error: Error | undefined,
+  final: boolean,
+): Parameters<WorkerHooks['settled']>[0] {
+  return {
+    id: job.id!,
+    name: job.name,
+    attempt: job.attemptsMade,
+    waitMs: Math.max(0, (job.processedOn ?? 0) - readyAt(job)),
+    runMs: Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? 0)),
+    error,
+    final,
+  }
 }
 
 // BullMQ keeps each attempt's `err.stack`; its first line holds the name and message.

@@ -1,14 +1,6 @@
+import { waitFor } from '@bi-perf/test-services'
 import { describe, expect, it } from 'vitest'
 import { DeadlineTimer } from './deadline-timer.js'
-
-/** Polls until the condition holds; no fixed sleeps. */
-async function until(condition: () => boolean) {
-  const started = Date.now()
-  while (!condition()) {
-    if (Date.now() - started > 5_000) throw new Error('condition not met within 5 s')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 function entry(timeout: number, expired: string[], label: string) {
   return { deadline: Date.now() + timeout, expire: () => expired.push(label) }
@@ -20,7 +12,7 @@ describe('DeadlineTimer', () => {
     const expired: string[] = []
     timer.watch(entry(30, expired, 'short'), 30)
     timer.watch(entry(60, expired, 'long'), 60)
-    await until(() => expired.length === 2)
+    await waitFor(() => expired.length === 2)
     expect(expired).toEqual(['short', 'long'])
     timer.close()
   })
@@ -32,7 +24,7 @@ describe('DeadlineTimer', () => {
     timer.watch(finished, 20)
     timer.watch(entry(40, expired, 'late'), 40)
     timer.unwatch(finished, 20)
-    await until(() => expired.length === 1)
+    await waitFor(() => expired.length === 1)
     expect(expired).toEqual(['late'])
     timer.close()
   })
@@ -42,7 +34,7 @@ describe('DeadlineTimer', () => {
     const expired: string[] = []
     timer.watch(entry(60_000, expired, 'minute'), 60_000)
     timer.watch(entry(20, expired, 'soon'), 20)
-    await until(() => expired.length === 1)
+    await waitFor(() => expired.length === 1)
     expect(expired).toEqual(['soon'])
     timer.close()
   })
@@ -55,7 +47,7 @@ describe('DeadlineTimer', () => {
     const control: string[] = []
     const other = new DeadlineTimer()
     other.watch(entry(30, control, 'control'), 30)
-    await until(() => control.length === 1)
+    await waitFor(() => control.length === 1)
     expect(expired).toEqual([])
     other.close()
   })

@@ -19,6 +19,16 @@ function store(answer: (tasks: PreparedTask[]) => Promise<string[]>) {
 
 const echo = (tasks: PreparedTask[]) => Promise.resolve(tasks.map((one) => one.id))
 
+/** Two callers in one tick, `a` then `b` and `c`, whose batch fails: what each was rejected with. */
+async function rejectionsOfTwoCallers(send: ReturnType<typeof store>['send']) {
+  const batcher = new EnqueueBatcher(send, 500)
+  const outcomes = await Promise.allSettled([
+    batcher.add([task('a')]),
+    batcher.add([task('b'), task('c')]),
+  ])
+  return outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as unknown)
+}
+
 describe('EnqueueBatcher', () => {
   it('sends the calls of one tick as one batch and gives each caller its own ids', async () => {
     const { sends, send } = store(echo)
@@ -55,12 +65,7 @@ describe('EnqueueBatcher', () => {
     const { send } = store(() =>
       Promise.reject(new EnqueueUncertainError('enqueue', ['a', 'b', 'c'], 'it timed out', 250)),
     )
-    const batcher = new EnqueueBatcher(send, 500)
-    const outcomes = await Promise.allSettled([
-      batcher.add([task('a')]),
-      batcher.add([task('b'), task('c')]),
-    ])
-    const errors = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as unknown)
+    const errors = await rejectionsOfTwoCallers(send)
     expect(errors[0]).toBeInstanceOf(EnqueueUncertainError)
     expect(errors[0]).toMatchObject({ taskIds: ['a'], reason: 'it timed out', retryAfterMs: 250 })
     expect(errors[1]).toMatchObject({ taskIds: ['b', 'c'], code: 'E_TASKS_ENQUEUE_UNCERTAIN' })
@@ -102,13 +107,8 @@ describe('EnqueueBatcher', () => {
       name: 'ReplyError',
     })
     const { sends, send } = store(() => Promise.reject(reply))
-    const batcher = new EnqueueBatcher(send, 500)
-    const outcomes = await Promise.allSettled([
-      batcher.add([task('a')]),
-      batcher.add([task('b'), task('c')]),
-    ])
+    const errors = await rejectionsOfTwoCallers(send)
     expect(sends).toHaveLength(1)
-    const errors = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as unknown)
     expect(errors[0]).toBeInstanceOf(EnqueueUncertainError)
     expect(errors[0]).toMatchObject({ taskIds: ['a'], cause: reply })
     expect(errors[1]).toMatchObject({ taskIds: ['b', 'c'] })

@@ -1,32 +1,35 @@
-import { describeValue } from '@bi-perf/internal'
+import { BiPerfError, describeValue } from '@bi-perf/internal'
 
 /**
  * Base class of every error @bi-perf/tasks throws. Match on `code`, which is stable across
- * versions; messages may improve.
+ * versions (or with `hasErrorCode`, which also matches a renamed error's old code); messages may
+ * improve.
  */
-export class TaskError extends Error {
+export class TaskError extends BiPerfError {
   override name = 'TaskError'
-  readonly code: string
-
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-  }
 }
 
-/** An option passed to `createTaskQueue` breaks a rule (bad concurrency range, Redis keyPrefix…). */
+/**
+ * An option passed to `createTaskQueue` or `configure()` breaks a rule (bad concurrency range,
+ * Redis keyPrefix, unknown name…).
+ */
 export class InvalidOptionError extends TaskError {
   override name = 'InvalidOptionError'
   /** The option path, e.g. `concurrency.max` or `retry.backoff.jitter`. */
-  readonly option: string
+  readonly field: string
 
-  constructor(option: string, value: unknown, rule: string, options?: ErrorOptions) {
+  constructor(field: string, value: unknown, rule: string, options?: ErrorOptions) {
     super(
       'E_TASKS_INVALID_OPTION',
-      `Invalid option ${option} ${describeValue(value)}: ${rule}`,
+      `Invalid option ${field} ${describeValue(value)}: ${rule}`,
       options,
     )
-    this.option = option
+    this.field = field
+  }
+
+  /** @deprecated Use `field` (the same path; every package's errors now name it `field`). */
+  get option(): string {
+    return this.field
   }
 }
 
@@ -46,11 +49,16 @@ export class InvalidDurationError extends TaskError {
 export class InvalidArgumentError extends TaskError {
   override name = 'InvalidArgumentError'
   /** The argument, e.g. `name`, `options.priority` or `tasks[3].options.id`. */
-  readonly argument: string
+  readonly field: string
 
-  constructor(argument: string, value: unknown, rule: string) {
-    super('E_TASKS_INVALID_ARGUMENT', `Invalid ${argument} ${describeValue(value)}: ${rule}`)
-    this.argument = argument
+  constructor(field: string, value: unknown, rule: string) {
+    super('E_TASKS_INVALID_ARGUMENT', `Invalid ${field} ${describeValue(value)}: ${rule}`)
+    this.field = field
+  }
+
+  /** @deprecated Use `field` (the same path; every package's errors now name it `field`). */
+  get argument(): string {
+    return this.field
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidDurationError, InvalidOptionError } from './errors.js'
+import { DEFAULTS } from './defaults.js'
 import { resolveOptions } from './options.js'
 
 describe('resolveOptions', () => {
@@ -53,15 +54,52 @@ describe('resolveOptions', () => {
     [{ name: 'q', rateLimit: { max: 0, per: '1s' } }, 'rateLimit.max'],
     [{ name: 'q', autoscale: { backlogPerSlot: -1 } }, 'autoscale.backlogPerSlot'],
     [{ name: 'q', breaker: { threshold: 0 } }, 'breaker.threshold'],
-  ])('rejects %j naming %s', (options, option) => {
+    [{ name: 'q', timout: '1m' }, 'timout'],
+    [{ name: 'q', retry: { atempts: 2 } }, 'retry.atempts'],
+    [{ name: 'q', retry: { backoff: { dealy: '1s' } } }, 'retry.backoff.dealy'],
+    [{ name: 'q', autoscale: { intervl: '1s' } }, 'autoscale.intervl'],
+    [{ name: 'q', concurrency: { min: 1, maxx: 2 } }, 'concurrency.maxx'],
+    [{ name: 'q', rateLimit: { max: 1, pr: '1s' } }, 'rateLimit.pr'],
+    [{ name: 'q', breaker: { halfOpen: '1s' } }, 'breaker.halfOpen'],
+  ])('rejects %j naming %s', (options, field) => {
     try {
-      resolveOptions(options)
+      resolveOptions(options as never)
       expect.unreachable()
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidOptionError)
-      expect((error as InvalidOptionError).option).toBe(option)
+      expect((error as InvalidOptionError).field).toBe(field)
       expect((error as InvalidOptionError).code).toBe('E_TASKS_INVALID_OPTION')
     }
+  })
+
+  it('names the closest valid option for an unknown one', () => {
+    expect(() => resolveOptions({ name: 'q', keepComplete: 5 } as never)).toThrow(
+      /keepComplete .*unknown option; did you mean "keepCompleted"\?/,
+    )
+    expect(() => resolveOptions({ name: 'q', colour: 'red' } as never)).toThrow(
+      /colour .*unknown option; valid: name, redis, prefix/,
+    )
+  })
+
+  it('keeps the deprecated option getter of InvalidOptionError', () => {
+    const error = new InvalidOptionError('retry.attempts', 0, 'must be a positive integer')
+    expect(error.option).toBe('retry.attempts')
+    expect(error.field).toBe('retry.attempts')
+  })
+
+  it('exports frozen defaults shaped like the options, which resolveOptions applies', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.retry.backoff)).toBe(true)
+    expect(Object.isFrozen(DEFAULTS.concurrency)).toBe(true)
+    const resolved = resolveOptions({ name: 'q' })
+    expect(resolved.concurrency).toEqual(DEFAULTS.concurrency)
+    expect(resolved.backoff).toMatchObject({
+      type: DEFAULTS.retry.backoff.type,
+      jitter: DEFAULTS.retry.backoff.jitter,
+    })
+    expect(resolved.attempts).toBe(DEFAULTS.retry.attempts)
+    expect(resolved.autoscale.maxCpu).toBe(DEFAULTS.autoscale.maxCpu)
+    expect(resolved.keepCompleted).toBe(DEFAULTS.keepCompleted)
   })
 
   it('rejects a bad duration with the field name', () => {

@@ -1,32 +1,9 @@
-import { parseDuration } from './duration.js'
+import { DEFAULTS } from './defaults.js'
 import { InvalidOptionError } from './errors.js'
+import { OPTION_NAMES } from './option-names.js'
+import { read } from './option-reader.js'
 import type { LoadProbe, TaskQueueOptions } from './types.js'
 import type { Cluster, Redis } from 'ioredis'
-
-/** Defaults of {@link TaskQueueOptions}, in one place. */
-export const DEFAULTS = {
-  prefix: 'bi-perf',
-  concurrency: { min: 1, max: 10 },
-  attempts: 3,
-  backoffType: 'exponential',
-  backoffDelay: '1s',
-  backoffMaxDelay: '5m',
-  backoffJitter: 1,
-  timeout: '5m',
-  keepCompleted: 1000,
-  lockDuration: '30s',
-  stalledInterval: '30s',
-  autoscaleInterval: '1s',
-  autoscaleCooldown: '5s',
-  backlogPerSlot: 2,
-  maxWait: '2s',
-  maxCpu: 0.9,
-  maxEventLoopDelay: '100ms',
-  closeTimeout: '30s',
-  commandTimeout: '500ms',
-  breakerThreshold: 3,
-  halfOpenAfter: '1s',
-} as const
 
 /** Backoff settings after parsing. */
 export interface ResolvedBackoff {
@@ -75,6 +52,12 @@ export function resolveOptions(options: TaskQueueOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least a name')
   }
+  read.fields('', options, OPTION_NAMES.root)
+  read.fields('autoscale', options.autoscale, OPTION_NAMES.autoscale)
+  read.fields('retry', options.retry, OPTION_NAMES.retry)
+  read.fields('retry.backoff', options.retry?.backoff, OPTION_NAMES.backoff)
+  read.fields('rateLimit', options.rateLimit, OPTION_NAMES.rateLimit)
+  read.fields('breaker', options.breaker, OPTION_NAMES.breaker)
   const { name } = options
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new InvalidOptionError(
@@ -90,17 +73,22 @@ export function resolveOptions(options: TaskQueueOptions): ResolvedOptions {
   checkRedis(options.redis, prefix)
 
   const concurrency = resolveConcurrency(options.concurrency ?? DEFAULTS.concurrency)
-  const backoff = options.retry?.backoff ?? {}
-  const type = backoff.type ?? DEFAULTS.backoffType
-  if (type !== 'exponential' && type !== 'fixed') {
-    throw new InvalidOptionError('retry.backoff.type', type, "must be 'exponential' or 'fixed'")
-  }
-  const delay = parseDuration('retry.backoff.delay', backoff.delay ?? DEFAULTS.backoffDelay, {
-    allowZero: true,
-  })
-  const maxDelay = parseDuration(
+  const retry = options.retry ?? {}
+  const backoff = retry.backoff ?? {}
+  const type = read.oneOf('retry.backoff.type', backoff.type ?? DEFAULTS.retry.backoff.type, [
+    'exponential',
+    'fixed',
+  ])
+  const delay = read.duration(
+    'retry.backoff.delay',
+    backoff.delay ?? DEFAULTS.retry.backoff.delay,
+    {
+      allowZero: true,
+    },
+  )
+  const maxDelay = read.duration(
     'retry.backoff.maxDelay',
-    backoff.maxDelay ?? DEFAULTS.backoffMaxDelay,
+    backoff.maxDelay ?? DEFAULTS.retry.backoff.maxDelay,
     { allowZero: true },
   )
   if (maxDelay < delay) {
@@ -117,65 +105,68 @@ export function resolveOptions(options: TaskQueueOptions): ResolvedOptions {
   let rateLimit: ResolvedOptions['rateLimit']
   if (options.rateLimit !== undefined) {
     rateLimit = {
-      max: integer('rateLimit.max', options.rateLimit.max, 1),
-      per: parseDuration('rateLimit.per', options.rateLimit.per),
+      max: read.count('rateLimit.max', options.rateLimit.max),
+      per: read.duration('rateLimit.per', options.rateLimit.per),
     }
   }
   if (options.taskNames !== undefined && !Array.isArray(options.taskNames)) {
     throw new InvalidOptionError('taskNames', options.taskNames, 'must be an array of task names')
   }
+  const breaker = options.breaker ?? {}
+  const autoDefaults = DEFAULTS.autoscale
   return {
     name,
     redis: options.redis,
     prefix,
-    worker: options.worker ?? true,
+    worker: options.worker ?? DEFAULTS.worker,
     taskNames: options.taskNames ? new Set(options.taskNames) : undefined,
     concurrency,
     autoscale: {
-      interval: parseDuration('autoscale.interval', auto.interval ?? DEFAULTS.autoscaleInterval),
-      cooldown: parseDuration('autoscale.cooldown', auto.cooldown ?? DEFAULTS.autoscaleCooldown, {
+      interval: read.duration('autoscale.interval', auto.interval ?? autoDefaults.interval),
+      cooldown: read.duration('autoscale.cooldown', auto.cooldown ?? autoDefaults.cooldown, {
         allowZero: true,
       }),
-      backlogPerSlot: positive(
+      backlogPerSlot: read.positive(
         'autoscale.backlogPerSlot',
-        auto.backlogPerSlot ?? DEFAULTS.backlogPerSlot,
+        auto.backlogPerSlot ?? autoDefaults.backlogPerSlot,
       ),
-      maxWait: parseDuration('autoscale.maxWait', auto.maxWait ?? DEFAULTS.maxWait),
+      maxWait: read.duration('autoscale.maxWait', auto.maxWait ?? autoDefaults.maxWait),
       probe: auto.probe,
-      maxCpu: positive('autoscale.maxCpu', auto.maxCpu ?? DEFAULTS.maxCpu),
-      maxEventLoopDelay: parseDuration(
+      maxCpu: read.positive('autoscale.maxCpu', auto.maxCpu ?? autoDefaults.maxCpu),
+      maxEventLoopDelay: read.duration(
         'autoscale.maxEventLoopDelay',
-        auto.maxEventLoopDelay ?? DEFAULTS.maxEventLoopDelay,
+        auto.maxEventLoopDelay ?? autoDefaults.maxEventLoopDelay,
       ),
     },
-    attempts: integer('retry.attempts', options.retry?.attempts ?? DEFAULTS.attempts, 1),
+    attempts: read.count('retry.attempts', retry.attempts ?? DEFAULTS.retry.attempts),
     backoff: {
       type,
       delay,
       maxDelay,
-      jitter: fraction('retry.backoff.jitter', backoff.jitter ?? DEFAULTS.backoffJitter),
+      jitter: read.fraction(
+        'retry.backoff.jitter',
+        backoff.jitter ?? DEFAULTS.retry.backoff.jitter,
+      ),
     },
-    timeout: parseDuration('timeout', options.timeout ?? DEFAULTS.timeout),
+    timeout: read.duration('timeout', options.timeout ?? DEFAULTS.timeout),
     rateLimit,
-    keepCompleted: integer('keepCompleted', options.keepCompleted ?? DEFAULTS.keepCompleted, 0),
-    lockDuration: parseDuration('lockDuration', options.lockDuration ?? DEFAULTS.lockDuration),
-    stalledInterval: parseDuration(
+    keepCompleted: read.count('keepCompleted', options.keepCompleted ?? DEFAULTS.keepCompleted, {
+      allowZero: true,
+    }),
+    lockDuration: read.duration('lockDuration', options.lockDuration ?? DEFAULTS.lockDuration),
+    stalledInterval: read.duration(
       'stalledInterval',
       options.stalledInterval ?? DEFAULTS.stalledInterval,
     ),
-    commandTimeout: parseDuration(
+    commandTimeout: read.duration(
       'commandTimeout',
       options.commandTimeout ?? DEFAULTS.commandTimeout,
     ),
     breaker: {
-      threshold: integer(
-        'breaker.threshold',
-        options.breaker?.threshold ?? DEFAULTS.breakerThreshold,
-        1,
-      ),
-      halfOpenAfter: parseDuration(
+      threshold: read.count('breaker.threshold', breaker.threshold ?? DEFAULTS.breaker.threshold),
+      halfOpenAfter: read.duration(
         'breaker.halfOpenAfter',
-        options.breaker?.halfOpenAfter ?? DEFAULTS.halfOpenAfter,
+        breaker.halfOpenAfter ?? DEFAULTS.breaker.halfOpenAfter,
       ),
     },
   }
@@ -220,14 +211,15 @@ function checkRedis(redis: TaskQueueOptions['redis'], prefix: string) {
  */
 export function resolveConcurrency(value: number | { min: number; max: number }) {
   if (typeof value === 'number') {
-    const fixed = integer('concurrency', value, 1)
+    const fixed = read.count('concurrency', value)
     return { min: fixed, max: fixed }
   }
   if (typeof value !== 'object' || value === null) {
     throw new InvalidOptionError('concurrency', value, 'expected a number or { min, max }')
   }
-  const min = integer('concurrency.min', value.min, 1)
-  const max = integer('concurrency.max', value.max, 1)
+  read.fields('concurrency', value, OPTION_NAMES.concurrency)
+  const min = read.count('concurrency.min', value.min)
+  const max = read.count('concurrency.max', value.max)
   if (max < min) {
     throw new InvalidOptionError(
       'concurrency.max',
@@ -236,25 +228,4 @@ export function resolveConcurrency(value: number | { min: number; max: number })
     )
   }
   return { min, max }
-}
-
-function integer(option: string, value: number, least: number): number {
-  if (!Number.isSafeInteger(value) || value < least) {
-    throw new InvalidOptionError(option, value, `must be an integer of at least ${least}`)
-  }
-  return value
-}
-
-function positive(option: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(option, value, 'must be a positive finite number')
-  }
-  return value
-}
-
-function fraction(option: string, value: number): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new InvalidOptionError(option, value, 'must be a number from 0 to 1')
-  }
-  return value
 }

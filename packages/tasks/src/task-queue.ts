@@ -12,7 +12,9 @@ import {
   TaskTimeoutError,
   UnknownTaskError,
 } from './errors.js'
-import { DEFAULTS, resolveConcurrency, resolveOptions, type ResolvedOptions } from './options.js'
+import { OPTION_NAMES, RECONFIGURABLE_NAMES } from './option-names.js'
+import { read } from './option-reader.js'
+import { resolveConcurrency, resolveOptions, type ResolvedOptions } from './options.js'
 import type {
   CloseOptions,
   CloseResult,
@@ -32,6 +34,9 @@ import type {
 import { TaskRun, type RunOwner } from './task-run.js'
 import { asError, isThenable } from './thenable.js'
 import { checkTaskName, prepareTask, type PreparedTask } from './validate.js'
+
+/** How long `close()` waits for in-flight tasks by default (an argument of close, not an option). */
+const DEFAULT_CLOSE_TIMEOUT = '30s'
 
 interface Definition {
   handler: TaskHandler<never, unknown>
@@ -324,15 +329,9 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
     if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
       throw new InvalidOptionError('changes', changes, 'must be an object')
     }
-    for (const key of Object.keys(changes)) {
-      if (key !== 'concurrency') {
-        throw new InvalidOptionError(
-          key,
-          (changes as Record<string, unknown>)[key],
-          'cannot be changed at run time; configure() accepts concurrency',
-        )
-      }
-    }
+    // Unknown names first (with the closest one), then options fixed at creation.
+    read.fields('', changes, OPTION_NAMES.root)
+    read.fields('', changes, RECONFIGURABLE_NAMES, { unknown: 'cannot be changed at run time' })
     if (changes.concurrency === undefined) return this.settings()
     const range = resolveConcurrency(changes.concurrency)
     // Validated; from here on nothing throws.
@@ -405,7 +404,7 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
    */
   close(options: CloseOptions = {}): Promise<CloseResult> {
     this.#closing ??= this.#close(
-      parseDuration('timeout', options.timeout ?? DEFAULTS.closeTimeout, { allowZero: true }),
+      parseDuration('timeout', options.timeout ?? DEFAULT_CLOSE_TIMEOUT, { allowZero: true }),
     )
     return this.#closing
   }

@@ -50,6 +50,19 @@ describe('prepareTask', () => {
     )
   })
 
+  it('names the argument in field, and under the deprecated argument getter', () => {
+    try {
+      prepareTask('t', null, { priority: 'urgent' } as never, 'tasks[2]')
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'E_TASKS_INVALID_ARGUMENT',
+        field: 'tasks[2].options.priority',
+      })
+      expect((error as InvalidArgumentError).argument).toBe('tasks[2].options.priority')
+    }
+  })
+
   it('checks task names', () => {
     expect(() => checkTaskName('name', 'a:b')).toThrow(InvalidArgumentError)
     expect(() => checkTaskName('name', 42)).toThrow(/name/)

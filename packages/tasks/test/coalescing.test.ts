@@ -2,7 +2,7 @@ import { OwnedRedis } from '@bi-perf/test-services'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EnqueueUncertainError, InvalidArgumentError, type TaskPriority } from '../src/index.js'
-import { Harness, PREFIX, REDIS_URL, gate, uniqueName, waitFor } from './helpers.js'
+import { Harness, PREFIX, REDIS_URL, blockedByOneTask, uniqueName, waitFor } from './helpers.js'
 
 // Enqueues made in one tick go out as one BullMQ addBulk: one pipeline, one Lua call per task.
 // Each caller keeps its own ids, errors and deduplication.
@@ -144,16 +144,8 @@ describe('coalesced enqueues on BullMQ', () => {
   })
 
   it('runs critical, high, normal, low in strict order when all are enqueued in one tick', async () => {
-    const name = uniqueName('coalesced-priority')
-    const tasks = harness.open({ name, concurrency: 1 })
-    const blocker = gate()
-    const order: string[] = []
-    tasks.define('job', async ({ label }: { label: string }) => {
-      if (label === 'blocker') await blocker.promise
-      else order.push(label)
-    })
-    await tasks.enqueue('job', { label: 'blocker' }, { priority: 'critical' })
-    await waitFor(async () => (await tasks.status()).counts.active === 1, { what: 'blocker start' })
+    const tasks = harness.open({ name: uniqueName('coalesced-priority'), concurrency: 1 })
+    const { blocker, order } = await blockedByOneTask(tasks)
     const levels: TaskPriority[] = ['low', 'normal', 'high', 'critical']
     const labels = Array.from({ length: 40 }, (_, n) => ({
       label: `${levels[(n * 3) % 4]!}-${n}`,

@@ -84,11 +84,13 @@ describe.each<BackendKind>(['memory', 'bullmq'])('configure on %s', (kind) => {
 
   it.each<[TaskQueueReconfiguration, RegExp]>([
     [{ concurrency: { min: 5, max: 2 } }, /concurrency\.max 2: must not be below concurrency\.min/],
-    [{ concurrency: 0 }, /concurrency 0: must be an integer of at least 1/],
+    [{ concurrency: 0 }, /concurrency 0: must be a positive integer/],
     [{ concurrency: 2.5 }, /concurrency 2\.5/],
     [{ concurrency: { min: 0, max: 4 } }, /concurrency\.min 0/],
     [{ concurrency: { min: 1, max: 1.5 } }, /concurrency\.max 1\.5/],
-    [{ timeout: '1m' } as never, /timeout .*cannot be changed at run time/],
+    [{ timeout: '1m' } as never, /timeout .*cannot be changed at run time; valid: concurrency/],
+    [{ concurency: 2 } as never, /concurency .*unknown option; did you mean "concurrency"\?/],
+    [{ concurrency: { min: 1, mx: 4 } } as never, /concurrency\.mx .*"concurrency\.max"/],
   ])('rejects %j with an InvalidOptionError and changes nothing', async (changes, rule) => {
     const { tasks } = blockedWorker({ concurrency: { min: 2, max: 4 } })
     const before = tasks.settings()

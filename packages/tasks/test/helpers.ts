@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
+import { redisUrl, waitFor as poll, type WaitOptions } from '@bi-perf/test-services'
 import { createTaskQueue, type TaskQueue, type TaskQueueOptions } from '../src/index.js'
 
 /** The shared Redis the suite runs against. A missing server fails the tests, never skips them. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const REDIS_URL = redisUrl()
 
 /** A BullMQ key prefix no other run uses. */
 export const PREFIX = `bi-perf-test-${randomUUID().slice(0, 8)}`
@@ -57,17 +58,32 @@ export async function obliterate(name: string) {
   }
 }
 
-/** Polls until the condition holds, failing after the deadline. */
-export async function waitFor(
+/**
+ * The shared `waitFor` of @bi-perf/test-services with a 15 s deadline instead of 5 s: a task's
+ * trip through BullMQ (enqueue, worker poll, completion) on a loaded two-core machine can take
+ * seconds, and these tests are about behaviour, not speed.
+ */
+export function waitFor(
   condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 15_000, what = 'condition' } = {},
+  options: WaitOptions = {},
 ): Promise<number> {
-  const started = Date.now()
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return Date.now() - started
+  return poll(condition, { timeoutMs: 15_000, ...options })
+}
+
+/**
+ * Defines task `job` on a queue of concurrency 1 and starts one that blocks it, so the tasks a test
+ * enqueues next wait; `blocker.open()` lets them run, and `order` collects their `label`s as they do.
+ */
+export async function blockedByOneTask(tasks: TaskQueue) {
+  const blocker = gate()
+  const order: string[] = []
+  tasks.define('job', async ({ label }: { label: string }) => {
+    if (label === 'blocker') await blocker.promise
+    else order.push(label)
+  })
+  await tasks.enqueue('job', { label: 'blocker' }, { priority: 'critical' })
+  await waitFor(async () => (await tasks.status()).counts.active === 1, { what: 'blocker start' })
+  return { blocker, order }
 }
 
 /** A promise with its resolve function, for handlers that block until a test lets them go. */

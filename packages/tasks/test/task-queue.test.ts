@@ -9,10 +9,24 @@ import {
   backoffBounds,
   type ScaleDecision,
   type TaskPriority,
+  type TaskQueue,
 } from '../src/index.js'
-import { Harness, gate, uniqueName, waitFor, type BackendKind } from './helpers.js'
+import {
+  Harness,
+  blockedByOneTask,
+  gate,
+  uniqueName,
+  waitFor,
+  type BackendKind,
+} from './helpers.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Enqueues one `name` task and waits until it has failed for good. */
+async function runUntilFailed(tasks: TaskQueue, name: string) {
+  await tasks.enqueue(name, null)
+  await waitFor(async () => (await tasks.status()).counts.failed === 1, { what: `${name} to fail` })
+}
 
 describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
   const harness = new Harness(kind)
@@ -20,14 +34,7 @@ describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
 
   it('runs priorities in strict order, FIFO inside a level, under a backlog', async () => {
     const tasks = harness.open({ name: uniqueName('priority'), concurrency: 1 })
-    const blocker = gate()
-    const order: string[] = []
-    tasks.define('job', async ({ label }: { label: string }) => {
-      if (label === 'blocker') await blocker.promise
-      else order.push(label)
-    })
-    await tasks.enqueue('job', { label: 'blocker' }, { priority: 'critical' })
-    await waitFor(async () => (await tasks.status()).counts.active === 1, { what: 'blocker start' })
+    const { blocker, order } = await blockedByOneTask(tasks)
     const levels: TaskPriority[] = ['low', 'normal', 'high', 'critical']
     const specs = Array.from({ length: 200 }, (_, index) => {
       const priority = levels[(index * 7) % 4]!
@@ -102,8 +109,7 @@ describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
         }),
       { timeout: 100 },
     )
-    await tasks.enqueue('slow', null)
-    await waitFor(async () => (await tasks.status()).counts.failed === 1, { what: 'timeout' })
+    await runUntilFailed(tasks, 'slow')
     expect(reason).toBeInstanceOf(TaskTimeoutError)
     const [failed] = await tasks.failed()
     expect(failed!.error).toMatch(/timed out after 100 ms/)
@@ -123,8 +129,7 @@ describe.each<BackendKind>(['memory', 'bullmq'])('task queue on %s', (kind) => {
       },
       { timeout: 100 },
     )
-    await tasks.enqueue('slow', null)
-    await waitFor(async () => (await tasks.status()).counts.failed === 1, { what: 'timeout' })
+    await runUntilFailed(tasks, 'slow')
     expect(reason).toBeInstanceOf(TaskTimeoutError)
   })
 

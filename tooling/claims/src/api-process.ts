@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort, waitFor } from '@bi-perf/test-services'
 import { mintAdminToken } from './token.js'
 
 /** The built API entry point; `pnpm bench:claims` builds it first. */
@@ -16,35 +15,6 @@ export interface ApiProcess {
   request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>
   /** Stops the process by its pid (SIGTERM, then SIGKILL after `graceMs`). Idempotent. */
   stop(graceMs?: number): Promise<void>
-}
-
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  if (address === null || typeof address === 'string') throw new Error('no port was assigned')
-  return address.port
-}
-
-/**
- * Polls `check` every 200 ms until it returns true, failing after `timeoutMs` or as soon as
- * `gone()` names a reason to stop waiting (the process exited).
- */
-async function until(
-  check: () => Promise<boolean>,
-  { timeoutMs, what, gone }: { timeoutMs: number; what: string; gone: () => string | undefined },
-) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const reason = gone()
-    if (reason) throw new Error(reason)
-    if (await check().catch(() => false)) return
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
 }
 
 /**
@@ -137,15 +107,19 @@ export async function startApi({
     },
   }
   try {
-    await until(
+    await waitFor(
       async () => {
-        await request('GET', '/analytics/dashboard')
-        return true
+        // A process that exited will never answer: fail now rather than at the deadline.
+        if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode})`)
+        return request('GET', '/analytics/dashboard').then(
+          () => true,
+          () => false,
+        )
       },
       {
         timeoutMs: startTimeoutMs,
         what: 'the API answering GET /analytics/dashboard',
-        gone: () => (child.exitCode === null ? undefined : `the API exited (${child.exitCode})`),
+        intervalMs: 200,
       },
     )
   } catch (error) {

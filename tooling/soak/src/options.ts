@@ -1,4 +1,5 @@
-import { readDuration } from '@bi-perf/internal'
+import { createOptionReader, describeValue } from '@bi-perf/internal'
+import { postgresUrl } from '@bi-perf/test-services'
 
 /** Options of {@link runSoak}, as a caller gives them: durations in ms or `'30s'`-style strings. */
 export interface SoakOptions {
@@ -72,7 +73,8 @@ export interface SoakOptions {
   keepLogs?: 'always' | 'on-failure'
   /**
    * PostgreSQL server URL; the soak creates and drops its own database on that server.
-   * @default process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+   * @default postgresUrl() of `@bi-perf/test-services`: `DATABASE_URL`, else the local server's
+   * `test` database
    */
   databaseUrl?: string
   /**
@@ -104,6 +106,31 @@ export interface ResolvedSoakOptions {
   signal: AbortSignal | undefined
 }
 
+// The harness validates with the same rules as the packages; a plain Error is enough for a CLI.
+const invalid = (field: string, value: unknown, rule: string) =>
+  new Error(`soak option ${field} ${describeValue(value)}: ${rule}`)
+const read = createOptionReader({ option: invalid, duration: invalid })
+
+/** Every name {@link SoakOptions} has; the compiler fails here when one is added and not listed. */
+const OPTION_NAMES = Object.keys({
+  duration: true,
+  warmup: true,
+  faultEvery: true,
+  pgRestart: true,
+  seed: true,
+  grace: true,
+  rate: true,
+  connections: true,
+  exitDeadline: true,
+  stalenessBound: true,
+  drainTimeout: true,
+  memory: true,
+  keepLogs: true,
+  databaseUrl: true,
+  log: true,
+  signal: true,
+} satisfies Record<keyof SoakOptions, true>)
+
 /**
  * Resolves the options once, with their defaults; throws naming the bad option.
  *
@@ -111,43 +138,25 @@ export interface ResolvedSoakOptions {
  * const options = resolveSoakOptions({ duration: '60s', faultEvery: '10s' })
  */
 export function resolveSoakOptions(options: SoakOptions = {}): ResolvedSoakOptions {
-  const positive = (name: string, value: number | undefined, fallback: number) => {
-    const resolved = value ?? fallback
-    if (!Number.isInteger(resolved) || resolved < 1)
-      throw new Error(`${name} must be a positive integer, got ${String(value)}`)
-    return resolved
-  }
+  read.fields('', options, OPTION_NAMES)
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`)
-  const memory = options.memory ?? 'enforce'
-  if (memory !== 'enforce' && memory !== 'report')
-    throw new Error(`memory must be 'enforce' or 'report', got ${String(memory)}`)
-  const keepLogs = options.keepLogs ?? 'always'
-  if (keepLogs !== 'always' && keepLogs !== 'on-failure')
-    throw new Error(`keepLogs must be 'always' or 'on-failure', got ${String(keepLogs)}`)
   return {
-    durationMs: duration('duration', options.duration ?? '10m'),
-    warmupMs: duration('warmup', options.warmup ?? '15s'),
-    faultEveryMs: duration('faultEvery', options.faultEvery ?? '60s'),
+    durationMs: read.duration('duration', options.duration ?? '10m'),
+    warmupMs: read.duration('warmup', options.warmup ?? '15s'),
+    faultEveryMs: read.duration('faultEvery', options.faultEvery ?? '60s'),
     pgRestart: options.pgRestart ?? false,
     seed,
-    graceMs: duration('grace', options.grace ?? '5s'),
-    rate: positive('rate', options.rate, 150),
-    connections: positive('connections', options.connections, 8),
-    exitDeadlineMs: duration('exitDeadline', options.exitDeadline ?? '15s'),
-    stalenessBoundMs: duration('stalenessBound', options.stalenessBound ?? '100ms'),
-    drainTimeoutMs: duration('drainTimeout', options.drainTimeout ?? '90s'),
-    memory,
-    keepLogs,
-    databaseUrl:
-      options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    graceMs: read.duration('grace', options.grace ?? '5s'),
+    rate: read.count('rate', options.rate ?? 150),
+    connections: read.count('connections', options.connections ?? 8),
+    exitDeadlineMs: read.duration('exitDeadline', options.exitDeadline ?? '15s'),
+    stalenessBoundMs: read.duration('stalenessBound', options.stalenessBound ?? '100ms'),
+    drainTimeoutMs: read.duration('drainTimeout', options.drainTimeout ?? '90s'),
+    memory: read.oneOf('memory', options.memory ?? 'enforce', ['enforce', 'report']),
+    keepLogs: read.oneOf('keepLogs', options.keepLogs ?? 'always', ['always', 'on-failure']),
+    databaseUrl: options.databaseUrl ?? postgresUrl(),
     log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
     signal: options.signal,
   }
-}
-
-function duration(name: string, value: number | string): number {
-  const reading = readDuration(value)
-  if ('rule' in reading) throw new Error(`${name}: ${reading.rule}`)
-  return reading.ms
 }

@@ -21,22 +21,3 @@ export function sleep(ms: number, signal?: AbortSignal, { quiet = false } = {}):
     )
   })
 }
-
-/**
- * Polls `condition` every `everyMs` until it holds; throws after `timeoutMs` with `what` and,
- * when given, what `explain()` says about the last look.
- *
- * @example
- * await pollUntil(() => apiReady(), { timeoutMs: 60_000, what: 'the API' })
- */
-export async function pollUntil(
-  condition: () => Promise<boolean>,
-  options: { timeoutMs: number; everyMs?: number; what: string; signal?: AbortSignal },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline)
-      throw new Error(`${options.what} not ready within ${options.timeoutMs} ms`)
-    await sleep(options.everyMs ?? 200, options.signal)
-  }
-}

@@ -11,7 +11,7 @@ const CONNECT_TIMEOUT_MS = 5_000
  * harness, and dropped at the end.
  *
  * @example
- * const db = await SoakDatabase.create('postgres://postgres@127.0.0.1:5432/test', 'ab12cd')
+ * const db = await SoakDatabase.create(postgresUrl(), 'ab12cd')
  * await db.terminateApp()
  * await db.drop()
  */

@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, OwnedRedis } from '@bi-perf/test-services'
+import { freePort, OwnedRedis, waitFor } from '@bi-perf/test-services'
 import { call } from './http.js'
 import { PeerClient } from './peer-client.js'
 import { peersHealthy } from './consistency-sampler.js'
 import { SoakDatabase } from './soak-database.js'
-import { pollUntil } from './sleep.js'
 import type { Managed, Supervisor } from './supervisor.js'
 import { running } from './supervisor.js'
 import { mintToken } from './tokens.js'
@@ -182,8 +181,10 @@ export async function startTopology(
     instanceOf: (proc) => `${hostname()}:${proc.managed.pid}`,
   }
 
-  await pollUntil(
+  await waitFor(
     async () => {
+      // An abort ends the wait at the next look; the caller tears the topology down.
+      if (signal?.aborted) throw new Error('soak aborted')
       for (const proc of [...nodes.map((n) => n.managed), writer.managed, reader.managed]) {
         if (!running(proc)) throw new Error(`${proc.name} exited at start; see ${proc.log}`)
       }
@@ -195,7 +196,11 @@ export async function startTopology(
         (await peersHealthy(writer, reader))
       )
     },
-    { timeoutMs: READY_TIMEOUT_MS, what: 'the API, both workers and both cache peers', signal },
+    {
+      timeoutMs: READY_TIMEOUT_MS,
+      what: 'the API, both workers and both cache peers',
+      intervalMs: 200,
+    },
   )
   return topology
 }

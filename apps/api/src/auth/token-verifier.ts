@@ -15,9 +15,14 @@ import { HttpError } from '../http/errors.js'
 import type { AuthInfo, Role } from '../types.js'
 import { describeTokenFailure } from './token-failure.js'
 
-/** The auth settings the verifier reads (`config.server.auth`). */
+/**
+ * The auth settings the verifier reads: `config.server.auth` as core's `loadConfig` /
+ * `resolveConfig` returns it. Core's configuration schema is the one place the rules live (secret
+ * lengths, at most one key setting, previous secrets only beside a current one, an http(s) JWKS
+ * URL); the verifier trusts settings that passed it and does not check them again.
+ */
 export interface AuthSettings {
-  /** HS256 shared secret, at least 32 characters. */
+  /** HS256 shared secret (at least 32 characters, checked by core's schema). */
   jwtSecret?: string
   /** Former HS256 secrets still accepted, each found by its `kid` ({@link jwtKeyId}). */
   jwtPreviousSecrets?: readonly string[]
@@ -84,7 +89,6 @@ export interface TokenVerifier {
 
 type Algorithm = 'HS256' | 'RS256' | 'ES256'
 
-const MIN_SECRET_LENGTH = 32
 const ROLES: readonly Role[] = ['viewer', 'admin']
 
 /** Which of the three key settings are set. */
@@ -107,9 +111,10 @@ export function configuredKeySources(
  * `algorithm not allowed`. `exp` is required; an `iat` later than now plus the clock tolerance
  * fails with `token issued in the future`.
  *
- * @throws {AuthConfigError} none or several key settings, a short secret, an unreadable PEM key.
+ * @throws {AuthConfigError} no key setting, or a PEM key that is not an RSA or P-256 public key.
  * @example
- * const verifier = createTokenVerifier({ jwtSecret: process.env.SECRET, clockTolerance: 5000 })
+ * const config = await loadConfig() // validates server.auth
+ * const verifier = createTokenVerifier(config.server.auth)
  * const who = await verifier.verify(token) // { subject, role, claims }
  */
 export function createTokenVerifier(
@@ -153,17 +158,6 @@ function withVerifiedCache(
 }
 
 function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVerifier {
-  const sources = configuredKeySources(auth)
-  if (sources.length === 0) {
-    throw new AuthConfigError('server.auth', 'set one of jwtSecret, jwtPublicKey or jwksUrl')
-  }
-  if (sources.length > 1) {
-    throw new AuthConfigError(
-      'server.auth',
-      `set only one of ${sources.join(', ')} (each pins its own algorithm)`,
-    )
-  }
-
   const tolerance = Math.max(0, auth.clockTolerance) / 1000
   const options = {
     clockTolerance: tolerance,
@@ -173,13 +167,10 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
   }
 
   if (auth.jwtSecret) {
-    const keys = readSecrets(auth.jwtSecret, auth.jwtPreviousSecrets ?? [])
+    const keys = keysById(auth.jwtSecret, auth.jwtPreviousSecrets ?? [])
     return makeVerifier(['HS256'], 'secret', tolerance, (token) =>
       verifyWithSecrets(token, keys, { ...options, algorithms: ['HS256'] }),
     )
-  }
-  if ((auth.jwtPreviousSecrets ?? []).length > 0) {
-    throw new AuthConfigError('server.auth.jwtPreviousSecrets', 'needs jwtSecret')
   }
 
   if (auth.jwtPublicKey) {
@@ -189,16 +180,19 @@ function createUncachedVerifier(auth: AuthSettings, jwks: JwksOptions): TokenVer
     )
   }
 
-  const url = readJwksUrl(auth.jwksUrl ?? '')
-  const keySet: JWTVerifyGetKey = createRemoteJWKSet(url, {
-    cooldownDuration: jwks.cooldown ?? 30_000,
-    timeoutDuration: jwks.timeout ?? 5_000,
-    cacheMaxAge: jwks.cacheMaxAge ?? 600_000,
-  })
-  const algorithms: Algorithm[] = ['RS256', 'ES256']
-  return makeVerifier(algorithms, 'jwks', tolerance, (token) =>
-    jwtVerify(token, keySet, { ...options, algorithms }),
-  )
+  if (auth.jwksUrl) {
+    const keySet: JWTVerifyGetKey = createRemoteJWKSet(new URL(auth.jwksUrl), {
+      cooldownDuration: jwks.cooldown ?? 30_000,
+      timeoutDuration: jwks.timeout ?? 5_000,
+      cacheMaxAge: jwks.cacheMaxAge ?? 600_000,
+    })
+    const algorithms: Algorithm[] = ['RS256', 'ES256']
+    return makeVerifier(algorithms, 'jwks', tolerance, (token) =>
+      jwtVerify(token, keySet, { ...options, algorithms }),
+    )
+  }
+
+  throw new AuthConfigError('server.auth', 'set one of jwtSecret, jwtPublicKey or jwksUrl')
 }
 
 function makeVerifier(
@@ -250,14 +244,9 @@ function rejectFutureIssuedAt(payload: JWTPayload, toleranceSeconds: number): vo
 }
 
 /** The HS256 secrets by `kid`, the current one first. */
-function readSecrets(current: string, previous: readonly string[]): Map<string, Uint8Array> {
+function keysById(current: string, previous: readonly string[]): Map<string, Uint8Array> {
   const keys = new Map<string, Uint8Array>()
-  for (const [index, secret] of [current, ...previous].entries()) {
-    const field =
-      index === 0 ? 'server.auth.jwtSecret' : `server.auth.jwtPreviousSecrets.${index - 1}`
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new AuthConfigError(field, `must be at least ${MIN_SECRET_LENGTH} characters`)
-    }
+  for (const secret of [current, ...previous]) {
     keys.set(jwtKeyId(secret), new TextEncoder().encode(secret))
   }
   return keys
@@ -311,19 +300,4 @@ function readPublicKey(pem: string): { key: KeyObject; algorithm: Algorithm } {
     'server.auth.jwtPublicKey',
     `must be an RSA key (RS256) or a P-256 EC key (ES256), got ${key.asymmetricKeyType ?? 'an unknown key type'}`,
   )
-}
-
-function readJwksUrl(value: string): URL {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch (error) {
-    throw new AuthConfigError('server.auth.jwksUrl', 'must be an absolute http(s) URL', {
-      cause: error,
-    })
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AuthConfigError('server.auth.jwksUrl', 'must be an absolute http(s) URL')
-  }
-  return url
 }

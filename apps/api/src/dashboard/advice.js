@@ -1,32 +1,34 @@
-/* global document, setInterval */
+// @ts-check
 // The recommendations and forecasts cards, both from GET /performance/recommendations: what to
 // change (with humanized evidence and how to apply it) and what runs out when.
 
+import { messageOf } from './api.js'
+import { byId as $, element } from './dom.js'
 import { describeEvidence, formatDuration, formatRatio, tidyNumbers } from './format.js'
 
-const $ = (id) => document.getElementById(id)
-
-function element(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props)
-  node.append(...children)
-  return node
-}
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('../schemas.js').RecommendationsBody} RecommendationsBody */
+/** @typedef {import('../schemas.js').RecommendationBody} RecommendationBody */
+/** @typedef {import('../schemas.js').ForecastBody} ForecastBody */
 
 /**
  * `yaml · env · command · restart`, each ready to copy; absent parts are left out, and so is the
  * line when there is nothing to run and no restart.
+ * @param {RecommendationBody['apply']} apply
  */
 function applyLine(apply) {
-  const parts = [
+  /** @type {[label: string, text: string | undefined][]} */
+  const all = [
     ['YAML', apply.yaml],
     ['env', apply.env],
     ['run', apply.command],
   ]
+  const parts = all
     .filter(([, text]) => text)
     .map(([label, text]) =>
       element('span', { className: 'apply-part' }, [
         element('span', { className: 'muted', textContent: `${label} ` }),
-        element('code', { textContent: text }),
+        element('code', { textContent: text ?? '' }),
       ]),
     )
   if (parts.length === 0 && !apply.restart) return []
@@ -43,6 +45,7 @@ function applyLine(apply) {
   ]
 }
 
+/** @param {RecommendationBody} r */
 function recommendationItem(r) {
   const item = element('li', {}, [
     element('span', { className: 'priority', textContent: r.priority }),
@@ -50,6 +53,7 @@ function recommendationItem(r) {
       element('p', { className: 'title', textContent: tidyNumbers(r.title) }),
       element('p', { className: 'evidence', textContent: describeEvidence(r.evidence) }),
       element('p', { className: 'action', textContent: tidyNumbers(r.action) }),
+      // Older servers may send no `apply`.
       ...(r.apply ? applyLine(r.apply) : []),
     ]),
   ])
@@ -58,6 +62,7 @@ function recommendationItem(r) {
   return item
 }
 
+/** @type {Record<string, string>} */
 const OUTLOOK = {
   exhausts: 'runs out',
   stable: 'stable',
@@ -65,7 +70,10 @@ const OUTLOOK = {
   unknown: 'not enough data yet',
 }
 
-/** A forecast's line when the server sent no summary. */
+/**
+ * A forecast's line when the server sent no summary.
+ * @param {ForecastBody} f
+ */
 function fallback(f) {
   if (f.outlook === 'exhausts' && f.etaMs !== null) {
     return `${f.subject} runs out in about ${formatDuration(f.etaMs)} at the current rate`
@@ -75,6 +83,7 @@ function fallback(f) {
     : `${f.subject}: ${f.outlook}`
 }
 
+/** @param {ForecastBody} f */
 function forecastItem(f) {
   const known = f.outlook !== 'unknown'
   const item = element('li', {}, [
@@ -91,16 +100,22 @@ function forecastItem(f) {
   return item
 }
 
+/** @param {string} text */
 const emptyItem = (text) => element('li', { className: 'empty', textContent: text })
 
 /**
  * Loads `/performance/recommendations` now and every 10 s into the recommendations list and the
  * forecasts list; the forecasts card stays hidden for a server that sends none.
+ * @param {Api} api
  */
 export function createAdvice(api) {
   const load = async () => {
     try {
-      const { recommendations, forecasts } = await api.get('/performance/recommendations')
+      // `forecasts` is absent from older servers' answers.
+      const { recommendations, forecasts } =
+        /** @type {Partial<RecommendationsBody> & Pick<RecommendationsBody, 'recommendations'>} */ (
+          await api.get('/performance/recommendations')
+        )
       $('recommendations').replaceChildren(
         ...(recommendations.length === 0
           ? [emptyItem('Nothing to change right now.')]
@@ -116,9 +131,9 @@ export function createAdvice(api) {
       }
       $('recommendations-age').textContent = `updated ${new Date().toLocaleTimeString()}`
     } catch (error) {
-      $('recommendations-age').textContent = `not updated: ${error.message}`
+      $('recommendations-age').textContent = `not updated: ${messageOf(error)}`
     }
   }
   void load()
-  setInterval(load, 10_000)
+  setInterval(() => void load(), 10_000)
 }

@@ -1,17 +1,21 @@
-/* global document, window */
+// @ts-check
 // Entry of the dashboard page: token → live stream → charts and cards. Served as a module from
 // /dashboard/app.js; the page carries no inline script (the API's CSP forbids it).
 
 import { createAdvice } from './advice.js'
-import { clearToken, createApi, saveToken, takeToken, tokenClaims } from './api.js'
+import { clearToken, createApi, saveToken, statusOf, takeToken, tokenClaims } from './api.js'
 import { createBiCard } from './bi.js'
 import { createCharts, HISTORY_SERIES } from './charts.js'
+import { byId as $ } from './dom.js'
 import { createCachePanel, createHeader, createProfilePanel } from './panels.js'
 import { openMetricsStream } from './stream.js'
 
-const $ = (id) => document.getElementById(id)
+/** @typedef {import('../demo/dashboard-schema.js').HistoryBody} HistoryBody */
+
+/** @type {{ close(): void } | undefined} */
 let stream
 
+/** @param {string} [message] why the server refused the token, if it did */
 function showLogin(message) {
   stream?.close()
   clearToken()
@@ -26,13 +30,14 @@ function showLogin(message) {
 
 $('login-form').addEventListener('submit', (event) => {
   event.preventDefault()
-  saveToken($('login-token').value)
+  saveToken($('login-token', HTMLTextAreaElement).value)
   // A fresh page start keeps every timer and listener tied to one token.
   window.location.reload()
 })
 
 $('sign-out').addEventListener('click', () => showLogin())
 
+/** @param {string} token */
 async function start(token) {
   const claims = tokenClaims(token)
   const isAdmin = claims.role === 'admin'
@@ -55,11 +60,11 @@ async function start(token) {
     charts.setComponents(Object.keys(status.components))
   } catch (error) {
     // A 401 already brought back the login form; other failures leave it to the stream's retries.
-    if (error.status === 401) return
+    if (statusOf(error) === 401) return
   }
   try {
-    const history = await api.get(
-      `/analytics/history?series=${HISTORY_SERIES.join(',')}&window=10m`,
+    const history = /** @type {HistoryBody} */ (
+      await api.get(`/analytics/history?series=${HISTORY_SERIES.join(',')}&window=10m`)
     )
     charts.prefill(history.series)
   } catch {

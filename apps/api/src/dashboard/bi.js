@@ -1,16 +1,22 @@
-/* global document, setTimeout */
+// @ts-check
 // The "BI demo" card: the numbers of GET /analytics/dashboard and how each widget was served
 // (from the query cache or computed cold). Hidden when the server runs no demo workload.
 
-const $ = (id) => document.getElementById(id)
+import { messageOf, RequestError } from './api.js'
+import { byId as $, element } from './dom.js'
+
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('../demo/types.js').AnalyticsDashboard} AnalyticsDashboard */
+/** @typedef {import('../demo/types.js').WidgetName} WidgetName */
+/** A table cell: its text and, optionally, its class. @typedef {[text: string, className?: string]} Cell */
+
+/** @param {number} value */
 const number = (value) => value.toLocaleString('en-US')
 
-function element(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props)
-  node.append(...children)
-  return node
-}
-
+/**
+ * @param {AnalyticsDashboard} body
+ * @param {WidgetName} widget
+ */
 function timing(body, widget) {
   const cached = body.timing.cached[widget]
   return element('span', {
@@ -19,6 +25,10 @@ function timing(body, widget) {
   })
 }
 
+/**
+ * @param {[text: string, numeric?: boolean][]} headers
+ * @param {Cell[][]} rows
+ */
 function table(headers, rows) {
   const head = element(
     'tr',
@@ -42,6 +52,12 @@ function table(headers, rows) {
   ])
 }
 
+/**
+ * @param {AnalyticsDashboard} body
+ * @param {WidgetName} widget
+ * @param {string} title
+ * @param {HTMLElement} content
+ */
 function section(body, widget, title, content) {
   const badge = timing(body, widget)
   badge.dataset.cached = String(body.timing.cached[widget])
@@ -53,8 +69,13 @@ function section(body, widget, title, content) {
   return box
 }
 
+/**
+ * @param {number} value
+ * @param {number} [digits]
+ */
 const signed = (value, digits = 1) => `${value > 0 ? '+' : ''}${value.toFixed(digits)}`
 
+/** @param {AnalyticsDashboard} body */
 function render(body) {
   const { totals, priceIndex, topMovers, freshness, companiesByCountry } = body.widgets
   const days =
@@ -90,7 +111,7 @@ function render(body) {
           [s.latest === null ? '–' : s.latest.toFixed(1), 'num'],
           [
             s.change4w === null ? '–' : signed(s.change4w),
-            `num ${s.change4w > 0 ? 'up' : s.change4w < 0 ? 'down' : ''}`,
+            `num ${s.change4w === null ? '' : s.change4w > 0 ? 'up' : s.change4w < 0 ? 'down' : ''}`,
           ],
         ]),
       ),
@@ -149,24 +170,28 @@ function render(body) {
   $('bi-card').dataset.ready = 'true'
 }
 
-/** Polls `/analytics/dashboard` every 15 s (every 2 s while the dataset seeds). */
+/**
+ * Polls `/analytics/dashboard` every 15 s (every 2 s while the dataset seeds).
+ * @param {Api} api
+ */
 export function createBiCard(api) {
   const load = async () => {
     let next = 15_000
     try {
-      render(await api.get('/analytics/dashboard'))
+      render(/** @type {AnalyticsDashboard} */ (await api.get('/analytics/dashboard')))
       $('bi-card').hidden = false
     } catch (error) {
-      if (error.status === 404) {
+      const code = error instanceof RequestError ? error.code : undefined
+      if (error instanceof RequestError && error.status === 404) {
         $('bi-card').hidden = true
         return
       }
       $('bi-card').hidden = false
-      if (error.code === 'E_DEMO_SEEDING') next = 2_000
+      if (code === 'E_DEMO_SEEDING') next = 2_000
       $('bi-status').textContent =
-        error.code === 'E_DEMO_SEEDING' ? 'seeding the demo dataset…' : error.message
+        code === 'E_DEMO_SEEDING' ? 'seeding the demo dataset…' : messageOf(error)
     }
-    setTimeout(load, next)
+    setTimeout(() => void load(), next)
   }
   void load()
 }

@@ -1,4 +1,4 @@
-/* global document, getComputedStyle, ResizeObserver, window */
+// @ts-check
 // The live charts: one uPlot per card, fed by metrics snapshots (and, at start, by the server's
 // recent history so the charts are not empty). Interval figures (hit rates, queries per second)
 // come from two consecutive snapshots, as the server's history derives them. A chart without a
@@ -7,6 +7,41 @@
 import { formatBytes } from './format.js'
 import { AXIS_FONT, timeLabels, timeTicks } from './time-axis.js'
 
+/** @typedef {import('../schemas.js').MetricsBody} MetricsBody */
+/** @typedef {import('../demo/dashboard-schema.js').HistoryBody} HistoryBody */
+/** @typedef {import('uplot')} UPlot */
+/** @typedef {import('uplot').Axis} Axis */
+/** @typedef {'monitor' | 'memory' | 'cache' | 'db' | 'tasks'} ComponentName */
+/**
+ * A chart's columns: times in epoch seconds, then one column of values (or gaps) per series.
+ * @typedef {[number[], ...(number | null)[][]]} ChartData
+ */
+
+/**
+ * One line of a chart.
+ * @typedef {object} SeriesSpec
+ * @property {string} label
+ * @property {string} [history] the server history series that fills it at start
+ * @property {number} [scale] multiplies its values (a 0–1 ratio drawn as %)
+ * @property {'right'} [axis] drawn against the right axis
+ * @property {(metrics: MetricsBody, previous: MetricsBody | undefined) => number | null | undefined} live
+ *   its value in a new snapshot
+ */
+
+/**
+ * One chart card.
+ * @typedef {object} ChartSpec
+ * @property {string} id
+ * @property {ComponentName[]} needs the components it draws from
+ * @property {string} [idle] its empty state once it had points: why there is no line now
+ * @property {boolean} [percent] a 0–100 % left axis
+ * @property {string} title
+ * @property {string} unit
+ * @property {SeriesSpec[]} series
+ * @property {(metrics: MetricsBody) => string} [note] the line under the chart
+ * @property {(metrics: MetricsBody) => boolean} [shown] hides the card for a server without it
+ */
+
 /** Ten minutes of points at one snapshot a second. */
 const MAX_POINTS = 600
 /** Seconds of history a chart shows. */
@@ -14,7 +49,11 @@ const WINDOW_S = 300
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759']
 
-/** `(now - before) / (now + …)` of a hits/misses pair, or null when nothing was looked up. */
+/**
+ * `(now - before) / (now + …)` of a hits/misses pair, or null when nothing was looked up.
+ * @param {{ hits: number, misses: number } | undefined} now
+ * @param {{ hits: number, misses: number } | undefined} before
+ */
 function intervalRatio(now, before) {
   if (!now || !before) return null
   const hits = now.hits - before.hits
@@ -22,6 +61,11 @@ function intervalRatio(now, before) {
   return hits + misses > 0 && hits >= 0 && misses >= 0 ? hits / (hits + misses) : null
 }
 
+/**
+ * @param {number | undefined} now a counter now
+ * @param {number | undefined} before the counter in the previous snapshot
+ * @param {number} elapsedMs between the two
+ */
 function perSecond(now, before, elapsedMs) {
   if (now === undefined || before === undefined || !(elapsedMs > 0) || now < before) return null
   return ((now - before) * 1000) / elapsedMs
@@ -32,6 +76,7 @@ function perSecond(now, before, elapsedMs) {
  * (`history`, multiplied by `scale`), and `live(metrics, previous)` for each new snapshot.
  * `needs` names the components the chart draws from (its empty state says which one is off), and
  * `shown(metrics)`, when present, hides the card for a server without that part (Redis).
+ * @type {ChartSpec[]}
  */
 export const CHARTS = [
   {
@@ -142,7 +187,8 @@ export const CHARTS = [
         label: 'queries/s',
         history: 'db.queries.perSecond',
         axis: 'right',
-        live: (m, p) => perSecond(m.db?.queries?.executed, p?.db?.queries?.executed, m.at - p?.at),
+        live: (m, p) =>
+          perSecond(m.db?.queries?.executed, p?.db?.queries?.executed, m.at - (p?.at ?? NaN)),
       },
     ],
     note: (m) =>
@@ -173,11 +219,13 @@ export const CHARTS = [
 
 /** Every history series the charts can start from. */
 export const HISTORY_SERIES = CHARTS.flatMap((chart) =>
-  chart.series.filter((series) => series.history).map((series) => series.history),
+  chart.series.flatMap((series) => (series.history ? [series.history] : [])),
 )
 
+/** @param {string} name */
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim()
 
+/** @param {number | null | undefined} value */
 const format = (value) =>
   value === null || value === undefined
     ? '–'
@@ -185,7 +233,10 @@ const format = (value) =>
       ? value.toFixed(0)
       : value.toFixed(Math.abs(value) >= 10 ? 1 : 2)
 
-/** Component names in the order an empty state lists them. */
+/**
+ * Component names in the order an empty state lists them.
+ * @type {Record<ComponentName, string>}
+ */
 const COMPONENT_NAMES = {
   monitor: 'the system monitor',
   memory: 'memory management',
@@ -194,7 +245,13 @@ const COMPONENT_NAMES = {
   tasks: 'tasks',
 }
 
-/** Why `chart` has no line: a component that is off, no lookups yet, or no samples yet. */
+/**
+ * Why `chart` has no line: a component that is off, no lookups yet, or no samples yet.
+ * @param {ChartSpec} chart
+ * @param {string[] | undefined} components enabled, once the status said
+ * @param {number} intervalS
+ * @param {boolean} hadPoints
+ */
 function emptyReason(chart, components, intervalS, hadPoints) {
   const off = components ? chart.needs.filter((name) => !components.includes(name)) : []
   if (off.length === chart.needs.length && off.length > 0) {
@@ -204,20 +261,28 @@ function emptyReason(chart, components, intervalS, hadPoints) {
   return `no data yet — samples arrive every ${intervalS} s`
 }
 
-/** Whether some series has two values in the visible window, i.e. a line to draw. */
+/**
+ * Whether some series has two values in the visible window, i.e. a line to draw.
+ * @param {ChartData} data
+ */
 function hasLine(data) {
-  const xs = data[0]
-  const from = xs.length > 0 ? xs[xs.length - 1] - WINDOW_S : 0
-  return data.slice(1).some((ys) => {
+  const [xs, ...columns] = data
+  const from = xs.length > 0 ? (xs[xs.length - 1] ?? 0) - WINDOW_S : 0
+  return columns.some((ys) => {
     let values = 0
-    for (let i = xs.length - 1; i >= 0 && xs[i] >= from && values < 2; i -= 1) {
+    for (let i = xs.length - 1; i >= 0 && (xs[i] ?? 0) >= from && values < 2; i -= 1) {
       if (ys[i] !== null && ys[i] !== undefined) values += 1
     }
     return values >= 2
   })
 }
 
-/** The x axis: ticks whose labels never overlap, the date only where a day starts. */
+/**
+ * The x axis: ticks whose labels never overlap, the date only where a day starts.
+ * @param {string} axisColor
+ * @param {string} gridColor
+ * @returns {Axis}
+ */
 function timeAxis(axisColor, gridColor) {
   // uPlot hands the plot's width (CSS px) of the layout pass under way to `space`, which runs
   // just before `splits`; `bbox` may still hold the previous size while a card resizes.
@@ -232,7 +297,7 @@ function timeAxis(axisColor, gridColor) {
       return 40
     },
     splits: (_, __, min, max) => timeTicks(min, max, plotWidth),
-    values: (u, ticks) => timeLabels(ticks, u.scales.x.min, u.scales.x.max),
+    values: (u, ticks) => timeLabels(ticks, u.scales['x']?.min ?? 0, u.scales['x']?.max ?? 0),
     size: (_, values) => (values?.some((value) => value.includes('\n')) ? 48 : 32),
   }
 }
@@ -242,9 +307,15 @@ function timeAxis(axisColor, gridColor) {
  * setSampleInterval(ms), setComponents(names) }`. Each card carries `data-points` (points drawn) and `data-state`
  * (`data`, or `empty` with the reason in `.chart-empty`) for tests; the uPlot instances are on
  * `window.__biPerf.charts`.
+ * @param {HTMLElement} container
  */
 export function createCharts(container) {
-  const uPlot = window.uPlot
+  // uPlot arrives as a classic script (/dashboard/vendor/uplot.js) that sets `window.uPlot`.
+  const page =
+    /** @type {{ uPlot: typeof import('uplot'), __biPerf?: { charts?: Record<string, UPlot> } }} */ (
+      /** @type {unknown} */ (window)
+    )
+  const uPlot = page.uPlot
   const axisColor = cssVar('--muted') || '#888'
   const gridColor = cssVar('--grid') || 'rgba(128,128,128,0.15)'
   const charts = CHARTS.map((chart) => {
@@ -275,7 +346,8 @@ export function createCharts(container) {
     card.append(title, target, note)
 
     const right = chart.series.some((series) => series.axis === 'right')
-    const data = [[], ...chart.series.map(() => [])]
+    /** @type {ChartData} */
+    const data = [[], ...chart.series.map(() => /** @type {(number | null)[]} */ ([]))]
     const plot = new uPlot(
       {
         width: Math.max(200, target.clientWidth),
@@ -289,8 +361,8 @@ export function createCharts(container) {
             time: true,
             range: () => {
               const xs = data[0]
-              const last = xs.length > 0 ? xs[xs.length - 1] : Date.now() / 1000
-              const first = xs.length > 1 ? Math.max(xs[0], last - WINDOW_S) : last - 60
+              const last = xs[xs.length - 1] ?? Date.now() / 1000
+              const first = xs.length > 1 ? Math.max(xs[0] ?? last, last - WINDOW_S) : last - 60
               return [first, Math.max(last, first + 1)]
             },
           },
@@ -302,15 +374,18 @@ export function createCharts(container) {
         },
         series: [
           {},
-          ...chart.series.map((series, index) => ({
-            label: series.label,
-            stroke: PALETTE[index % PALETTE.length],
-            width: 2,
-            scale: series.axis === 'right' ? 'right' : 'left',
-            spanGaps: false,
-            points: { show: false },
-            value: (_, v) => format(v),
-          })),
+          ...chart.series.map(
+            (series, index) =>
+              /** @type {import('uplot').Series} */ ({
+                label: series.label,
+                stroke: PALETTE[index % PALETTE.length],
+                width: 2,
+                scale: series.axis === 'right' ? 'right' : 'left',
+                spanGaps: false,
+                points: { show: false },
+                value: (_, v) => format(v),
+              }),
+          ),
         ],
         axes: [
           timeAxis(axisColor, gridColor),
@@ -346,17 +421,23 @@ export function createCharts(container) {
   })
 
   container.prepend(...charts.map((entry) => entry.card))
-  window.__biPerf = {
-    ...(window.__biPerf ?? {}),
+  page.__biPerf = {
+    ...(page.__biPerf ?? {}),
     charts: Object.fromEntries(charts.map((c) => [c.chart.id, c.plot])),
   }
 
+  /** @type {MetricsBody | undefined} */
   let previous
-  /** Enabled components (from the status), or undefined before it arrived. */
+  /**
+   * Enabled components (from the status), or undefined before it arrived.
+   * @type {string[] | undefined}
+   */
   let components
   /** Seconds between samples: the monitor's interval from the status, once a second before it. */
   let intervalS = 1
 
+  /** @typedef {(typeof charts)[number]} Entry */
+  /** @param {Entry} entry */
   const showState = (entry) => {
     const line = hasLine(entry.data)
     entry.card.dataset.state = line ? 'data' : 'empty'
@@ -365,6 +446,7 @@ export function createCharts(container) {
       ? ''
       : emptyReason(entry.chart, components, intervalS, entry.data[0].length > 1)
   }
+  /** @param {Entry} entry */
   const redraw = (entry) => {
     entry.plot.setData(entry.data)
     entry.card.dataset.points = String(entry.data[0].length)
@@ -373,22 +455,34 @@ export function createCharts(container) {
   charts.forEach(showState)
 
   return {
-    /** The components the server runs (the keys of `/performance/status`'s `components`). */
-    /** Milliseconds between samples (the status's `sampleIntervalMs`), named by empty charts. */
+    /**
+     * Milliseconds between samples (the status's `sampleIntervalMs`), named by empty charts.
+     * @param {number} ms
+     */
     setSampleInterval(ms) {
       if (ms > 0) intervalS = Math.max(1, Math.round(ms / 1000))
       charts.forEach(showState)
     },
+    /**
+     * The components the server runs (the keys of `/performance/status`'s `components`).
+     * @param {string[]} names
+     */
     setComponents(names) {
       components = names
       charts.forEach(showState)
     },
-    /** Merges `{ series: { name: [{ at, value }] } }` from `/analytics/history` in front. */
+    /**
+     * Merges `{ series: { name: [{ at, value }] } }` from `/analytics/history` in front.
+     * @param {HistoryBody['series']} history
+     */
     prefill(history) {
+      /** @param {string | undefined} name */
+      const pointsOf = (name) => (name === undefined ? undefined : history[name]) ?? []
       for (const entry of charts) {
+        /** @type {Set<number>} */
         const times = new Set()
         for (const series of entry.chart.series) {
-          for (const point of history[series.history] ?? []) times.add(Math.round(point.at / 1000))
+          for (const point of pointsOf(series.history)) times.add(Math.round(point.at / 1000))
         }
         if (times.size === 0) continue
         const xs = [...times].sort((a, b) => a - b)
@@ -396,28 +490,33 @@ export function createCharts(container) {
         const kept = xs.filter((x) => x < first)
         const rows = entry.chart.series.map((series) => {
           const byTime = new Map(
-            (history[series.history] ?? []).map((p) => [
+            pointsOf(series.history).map((p) => [
               Math.round(p.at / 1000),
               p.value * (series.scale ?? 1),
             ]),
           )
           return kept.map((x) => byTime.get(x) ?? null)
         })
-        entry.data[0].unshift(...kept)
-        rows.forEach((row, index) => entry.data[index + 1].unshift(...row))
+        const [drawnTimes, ...columns] = entry.data
+        drawnTimes.unshift(...kept)
+        rows.forEach((row, index) => columns[index]?.unshift(...row))
         redraw(entry)
       }
     },
-    /** Appends one snapshot to every chart. */
+    /**
+     * Appends one snapshot to every chart.
+     * @param {MetricsBody} metrics
+     */
     push(metrics) {
       // At the time of the sample the figures come from: the snapshot a stream opens with is
       // assembled later from the sample the history already holds, and must not draw it twice.
       const x = (metrics.system?.timestamp ?? metrics.at) / 1000
       for (const entry of charts) {
         if (entry.chart.shown) entry.card.hidden = !entry.chart.shown(metrics)
-        const xs = entry.data[0]
+        const [xs, ...columns] = entry.data
+        const lastX = xs[xs.length - 1]
         // History times are rounded to the second; streamed samples are a second apart or more.
-        if (xs.length > 0 && x < xs[xs.length - 1] + 0.5) continue
+        if (lastX !== undefined && x < lastX + 0.5) continue
         xs.push(x)
         const values = entry.chart.series.map((series) => {
           const raw = series.live(metrics, previous)
@@ -425,12 +524,12 @@ export function createCharts(container) {
             ? null
             : raw * (series.scale ?? 1)
         })
-        values.forEach((v, index) => entry.data[index + 1].push(v))
+        values.forEach((v, index) => columns[index]?.push(v))
         if (xs.length > MAX_POINTS)
           entry.data.forEach((column) => column.splice(0, column.length - MAX_POINTS))
         entry.value.textContent = values
           .map((v, index) =>
-            v === null ? null : `${entry.chart.series[index].label} ${format(v)}`,
+            v === null ? null : `${entry.chart.series[index]?.label} ${format(v)}`,
           )
           .filter(Boolean)
           .join(' · ')

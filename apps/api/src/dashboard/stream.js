@@ -1,6 +1,18 @@
-/* global fetch, TextDecoderStream, AbortController, setTimeout, clearTimeout */
+// @ts-check
 // The metrics stream: Server-Sent Events read with fetch, because EventSource cannot send the
 // Authorization header and the API accepts no token in the URL.
+
+/** @typedef {import('../schemas.js').MetricsBody} MetricsBody */
+/** @typedef {'connecting' | 'live' | 'reconnecting'} StreamState */
+
+/**
+ * What the stream calls back with.
+ * @typedef {{
+ *   onMetrics: (metrics: MetricsBody) => void,
+ *   onState: (state: StreamState) => void,
+ *   onUnauthorized: (message: string) => void,
+ * }} StreamHandlers
+ */
 
 /** Reconnect when nothing (not even the 15 s heartbeat) arrived for this long. */
 const SILENCE_MS = 35_000
@@ -9,11 +21,16 @@ const SILENCE_MS = 35_000
  * Opens `/performance/stream` and keeps it open: `onMetrics(snapshot)` per `metrics` event,
  * `onState('connecting' | 'live' | 'reconnecting')` on changes, and `onUnauthorized(message)`
  * (no reconnect) when the token is refused.
+ * @param {string} token
+ * @param {StreamHandlers} handlers
+ * @returns {{ close(): void }}
  */
 export function openMetricsStream(token, { onMetrics, onState, onUnauthorized }) {
   let stopped = false
   let retryMs = 3000
+  /** @type {AbortController | undefined} */
   let controller
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let watchdog
 
   const arm = () => {
@@ -21,6 +38,7 @@ export function openMetricsStream(token, { onMetrics, onState, onUnauthorized })
     watchdog = setTimeout(() => controller?.abort(), SILENCE_MS)
   }
 
+  /** @param {string} block one event's lines */
   const dispatch = (block) => {
     let event = 'message'
     const data = []
@@ -34,9 +52,14 @@ export function openMetricsStream(token, { onMetrics, onState, onUnauthorized })
       else if (field === 'data') data.push(value)
       else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value)
     }
-    if (event === 'metrics' && data.length > 0) onMetrics(JSON.parse(data.join('\n')))
+    if (event === 'metrics' && data.length > 0) {
+      /** @type {unknown} */
+      const metrics = JSON.parse(data.join('\n'))
+      onMetrics(/** @type {MetricsBody} */ (metrics))
+    }
   }
 
+  /** @param {number} attempt 0 for the first connection */
   const connect = async (attempt) => {
     controller = new AbortController()
     onState(attempt === 0 ? 'connecting' : 'reconnecting')
@@ -47,7 +70,9 @@ export function openMetricsStream(token, { onMetrics, onState, onUnauthorized })
         signal: controller.signal,
       })
       if (response.status === 401 || response.status === 403) {
-        const body = await response.json().catch(() => null)
+        /** @type {unknown} */
+        const json = await response.json().catch(() => null)
+        const body = /** @type {Partial<import('../http/errors.js').ErrorBody> | null} */ (json)
         stopped = true
         onUnauthorized(body?.error?.message ?? `HTTP ${response.status}`)
         return

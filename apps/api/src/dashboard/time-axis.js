@@ -1,4 +1,4 @@
-/* global document */
+// @ts-check
 // The charts' time axis. uPlot's own time axis picks ticks by a fixed spacing and prints the date
 // under the first tick, which overlaps its neighbours on a short span. Here the step is chosen
 // so that every label fits its slot at the chart's width, and the date appears only when the span
@@ -14,22 +14,34 @@ const TIGHT_GAP_PX = 4
 /** The font the axes draw with; the labels are measured with it. */
 export const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 
+/** @param {number} n */
 const pad = (n) => String(n).padStart(2, '0')
 
+/**
+ * @param {number} seconds epoch seconds
+ * @param {boolean} withSeconds
+ */
 function clock(seconds, withSeconds) {
   const date = new Date(seconds * 1000)
   const minutes = `${pad(date.getHours())}:${pad(date.getMinutes())}`
   return withSeconds ? `${minutes}:${pad(date.getSeconds())}` : minutes
 }
 
+/** @param {number} seconds */
 const dayOf = (seconds) => new Date(seconds * 1000).toDateString()
+/** @param {number} seconds */
 const dateLabel = (seconds) =>
   new Date(seconds * 1000).toLocaleDateString('en-US', { month: 'short', day: 'numeric' })
 
+/** @type {CanvasRenderingContext2D | null | undefined} */
 let context
-/** Width in CSS pixels of `text` in {@link AXIS_FONT}. */
+/**
+ * Width in CSS pixels of `text` in {@link AXIS_FONT}.
+ * @param {string} text
+ */
 export function measureLabel(text) {
   context ??= document.createElement('canvas').getContext('2d')
+  if (!context) throw new Error('no 2d canvas context to measure axis labels with')
   context.font = AXIS_FONT
   return context.measureText(text).width
 }
@@ -38,14 +50,19 @@ export function measureLabel(text) {
  * The labels of `ticks` (epoch seconds): `HH:MM:SS` when ticks are less than a minute apart,
  * else `HH:MM`; with a second line holding the date where a new day starts, if the span
  * `[min, max]` crosses midnight.
+ * @param {number[]} ticks epoch seconds
+ * @param {number} min
+ * @param {number} max
+ * @returns {string[]}
  */
 export function timeLabels(ticks, min, max) {
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : max - min
+  const [first = 0, second = 0] = ticks
+  const step = ticks.length > 1 ? second - first : max - min
   const withSeconds = step < 60
   const crossesDays = dayOf(min) !== dayOf(max)
   return ticks.map((tick, index) => {
     const time = clock(tick, withSeconds)
-    const newDay = index === 0 || dayOf(tick) !== dayOf(ticks[index - 1])
+    const newDay = index === 0 || dayOf(tick) !== dayOf(ticks[index - 1] ?? tick)
     return crossesDays && newDay ? `${time}\n${dateLabel(tick)}` : time
   })
 }
@@ -58,6 +75,11 @@ export function timeLabels(ticks, min, max) {
  *
  * @example
  * timeTicks(now - 180, now, 300, measureLabel) // e.g. 4 ticks a minute apart, labelled HH:MM
+ * @param {number} min epoch seconds
+ * @param {number} max epoch seconds
+ * @param {number} width CSS pixels
+ * @param {(text: string) => number} [measure]
+ * @returns {number[]}
  */
 export function timeTicks(min, max, width, measure = measureLabel) {
   const span = max - min
@@ -70,6 +92,14 @@ export function timeTicks(min, max, width, measure = measureLabel) {
   return roomy.length > 0 ? roomy : [Math.round(min + span / 2)]
 }
 
+/**
+ * @param {number} min
+ * @param {number} max
+ * @param {number} width
+ * @param {(text: string) => number} measure
+ * @param {number} gap CSS pixels between two labels
+ * @returns {number[]}
+ */
 function ticksWithGap(min, max, width, measure, gap) {
   const span = max - min
   const dateWidth = dayOf(min) !== dayOf(max) ? measure(dateLabel(max)) : 0

@@ -86,3 +86,6 @@ export const HistorySchema = z
     series: z.record(z.string(), z.array(z.object({ at: z.number(), value: z.number() }))),
   })
   .openapi('MetricHistory')
+
+/** `GET /analytics/history`: points per series, oldest first. */
+export type HistoryBody = z.infer<typeof HistorySchema>

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@bi-perf/core'
 import type { Database } from '@bi-perf/db'
 import { sql } from 'kysely'
+import { readOption } from '../option-reader.js'
 import { generateCompanies, generatePriceRows, type DemoPriceRow } from './dataset.js'
 import { clearRollup } from './price-index.js'
 import { createDemoIndexes, createDemoTables, type DemoDatabase } from './schema.js'
@@ -66,8 +67,8 @@ export async function seedDemoData(
   options: SeedOptions = {},
 ): Promise<SeedResult> {
   const started = performance.now()
-  const rows = positiveInteger('options.rows', options.rows ?? SEED_DEFAULTS.rows)
-  const count = positiveInteger('options.companies', options.companies ?? SEED_DEFAULTS.companies)
+  const rows = readOption.count('options.rows', options.rows ?? SEED_DEFAULTS.rows)
+  const count = readOption.count('options.companies', options.companies ?? SEED_DEFAULTS.companies)
   const seed = options.seed ?? SEED_DEFAULTS.seed
   if (!Number.isSafeInteger(seed)) {
     throw new InvalidArgumentError('options.seed', seed, 'must be an integer')
@@ -135,11 +136,4 @@ function* slices(rows: Iterable<DemoPriceRow>, size: number): Generator<DemoPric
     }
   }
   if (slice.length > 0) yield slice
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(name, value, 'must be a positive integer')
-  }
-  return value
 }

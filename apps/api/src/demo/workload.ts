@@ -1,13 +1,12 @@
 import type { Optimizer } from '@bi-perf/core'
-import { InvalidArgumentError } from '@bi-perf/core'
-import { readDuration, type Duration } from '@bi-perf/internal'
+import type { Duration } from '@bi-perf/internal'
 import type { Logger } from 'pino'
+import { readOption } from '../option-reader.js'
 import { buildDashboard } from './dashboard.js'
 import { DemoNotReadyError } from './errors.js'
 import { generateCompanies } from './dataset.js'
 import { createRandom } from './prng.js'
 import { refreshDemo, type RefreshResult } from './refresh.js'
-import { findDemoWorkload, registerDemoWorkload, unregisterDemoWorkload } from './registry.js'
 import { demoTablesExist, type DemoDatabase } from './schema.js'
 import { SEED_DEFAULTS, seedDemoData, type SeedOptions, type SeedResult } from './seed.js'
 import type { AnalyticsDashboard } from './types.js'
@@ -23,6 +22,9 @@ export const REFRESH_TASK = 'refresh-insights'
  * - `failed`: seeding failed (logged); `closed`: after `close()`.
  */
 export type DemoState = 'seeding' | 'ready' | 'absent' | 'failed' | 'closed'
+
+/** The values of {@link DemoWorkloadOptions.seeding}. */
+const SEEDING_MODES = ['auto', 'always', 'never'] as const
 
 /** Options of {@link startDemoWorkload}. */
 export interface DemoWorkloadOptions {
@@ -63,8 +65,27 @@ export interface DemoWorkload {
 }
 
 // A task queue accepts one handler per name: define it once per queue, and let it find the
-// queue's current workload, so a workload started again on the same optimizer still refreshes.
-const queuesWithHandler = new WeakSet<object>()
+// queue's current workload in the queue's slot, so a workload started again on the same
+// optimizer still refreshes. Only the handler reads this; routes get their workload through the
+// app's options (`createApp({ demo })`).
+interface RefreshSlot {
+  /** The latest workload started on the queue's optimizer, until it closes. */
+  current: DemoWorkload | undefined
+  /** Whether the queue has the `refresh-insights` handler. */
+  defined: boolean
+}
+const refreshSlots = new WeakMap<object, RefreshSlot>()
+
+function refreshSlotOf(optimizer: Optimizer): RefreshSlot | undefined {
+  const tasks = optimizer.tasks
+  if (!tasks) return undefined
+  let slot = refreshSlots.get(tasks)
+  if (!slot) {
+    slot = { current: undefined, defined: false }
+    refreshSlots.set(tasks, slot)
+  }
+  return slot
+}
 
 /**
  * Starts the demo BI workload on the optimizer's database: seeds it in the background (the
@@ -93,26 +114,14 @@ export function startDemoWorkload(
 }
 
 function launch(optimizer: Optimizer, logger: Logger, options: DemoWorkloadOptions): DemoWorkload {
-  const seeding = options.seeding ?? 'auto'
-  if (!['auto', 'always', 'never'].includes(seeding)) {
-    throw new InvalidArgumentError(
-      'options.seeding',
-      seeding,
-      "must be 'auto', 'always' or 'never'",
-    )
-  }
-  const interval = readDuration(options.refreshInterval ?? '30s')
-  if ('rule' in interval) {
-    throw new InvalidArgumentError(
-      'options.refreshInterval',
-      options.refreshInterval,
-      interval.rule,
-    )
-  }
-  const refreshRows = options.refreshRows ?? 200
-  if (!Number.isSafeInteger(refreshRows) || refreshRows < 0) {
-    throw new InvalidArgumentError('options.refreshRows', refreshRows, 'must be an integer ≥ 0')
-  }
+  const seeding = readOption.oneOf('options.seeding', options.seeding ?? 'auto', SEEDING_MODES)
+  const intervalMs = readOption.duration(
+    'options.refreshInterval',
+    options.refreshInterval ?? '30s',
+  )
+  const refreshRows = readOption.count('options.refreshRows', options.refreshRows ?? 200, {
+    allowZero: true,
+  })
   const dataset = options.dataset ?? {}
   const companies = generateCompanies(
     dataset.companies ?? SEED_DEFAULTS.companies,
@@ -120,6 +129,7 @@ function launch(optimizer: Optimizer, logger: Logger, options: DemoWorkloadOptio
   )
   const random = createRandom(((dataset.seed ?? SEED_DEFAULTS.seed) ^ Date.now()) >>> 0)
   const db = optimizer.db as DemoDatabase | undefined
+  const slot = refreshSlotOf(optimizer)
 
   let state: DemoState = 'seeding'
   let seedResult: SeedResult | undefined
@@ -161,18 +171,18 @@ function launch(optimizer: Optimizer, logger: Logger, options: DemoWorkloadOptio
       if (state === 'closed') return
       state = 'closed'
       clearInterval(timer)
-      unregisterDemoWorkload(optimizer, workload)
+      if (slot?.current === workload) slot.current = undefined
       await refreshing?.catch(() => undefined)
     },
   }
 
   const tick = () => {
     if (state !== 'ready') return
-    if (optimizer.tasks && queuesWithHandler.has(optimizer.tasks)) {
+    if (optimizer.tasks && slot?.defined) {
       // One id per interval: instances sharing a Redis queue enqueue the same run only once.
-      const slot = Math.floor(Date.now() / interval.ms)
+      const period = Math.floor(Date.now() / intervalMs)
       optimizer.tasks
-        .enqueue(REFRESH_TASK, {}, { id: `${REFRESH_TASK}-${slot}` })
+        .enqueue(REFRESH_TASK, {}, { id: `${REFRESH_TASK}-${period}` })
         .catch((error: unknown) =>
           logger.warn({ err: error }, 'could not enqueue the demo refresh'),
         )
@@ -204,19 +214,19 @@ function launch(optimizer: Optimizer, logger: Logger, options: DemoWorkloadOptio
       )
       return 'absent'
     }
-    defineRefreshTask(optimizer, logger)
+    defineRefreshTask(optimizer, logger, slot)
     // The first insights right away, so the dashboard has some from its first call.
     await refreshDemo(db, { companies, random, rows: 0 })
     return 'ready'
   }
 
-  registerDemoWorkload(optimizer, workload)
+  if (slot) slot.current = workload
   ready = start().then(
     (reached) => {
       if (state === 'closed') return state
       state = reached
       if (reached === 'ready') {
-        timer = setInterval(tick, interval.ms)
+        timer = setInterval(tick, intervalMs)
         timer.unref()
       }
       return state
@@ -231,17 +241,18 @@ function launch(optimizer: Optimizer, logger: Logger, options: DemoWorkloadOptio
   return workload
 }
 
-function defineRefreshTask(optimizer: Optimizer, logger: Logger): void {
+/** Defines the queue's refresh handler once; it refreshes the slot's current workload. */
+function defineRefreshTask(optimizer: Optimizer, logger: Logger, slot: RefreshSlot | undefined) {
   const tasks = optimizer.tasks
-  if (!tasks || queuesWithHandler.has(tasks)) return
+  if (!tasks || !slot || slot.defined) return
   try {
     tasks.define(REFRESH_TASK, async () => {
-      const workload = findDemoWorkload(optimizer)
+      const workload = slot.current
       if (workload?.state !== 'ready') return { skipped: true }
       const { inserted, ms, insights } = await workload.refresh()
       return { inserted, ms, insights: insights.items.length }
     })
-    queuesWithHandler.add(tasks)
+    slot.defined = true
   } catch (error) {
     // A queue created with worker: false cannot run handlers: refresh in this process instead.
     logger.warn({ err: error }, 'demo refresh task not defined; refreshing without the task queue')

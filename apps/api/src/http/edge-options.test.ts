@@ -25,7 +25,7 @@ describe('resolveEdgeOptions', () => {
     const error = catchError(() => resolveEdgeOptions(options))
     expect(error).toBeInstanceOf(EdgeOptionsError)
     expect(error).toMatchObject({ code: 'E_API_EDGE_OPTIONS', field })
-    expect((error as Error).message).toContain('must be an integer ≥ 1')
+    expect((error as Error).message).toContain('must be a positive integer')
   })
 
   it('refuses a headers timeout above the request timeout', () => {

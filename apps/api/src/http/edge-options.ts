@@ -1,3 +1,4 @@
+import { createOptionReader } from '@bi-perf/internal'
 import { ApiError } from '../errors.js'
 
 /**
@@ -55,6 +56,13 @@ export class EdgeOptionsError extends ApiError {
   }
 }
 
+// listen()'s options fail with their own code (E_API_EDGE_OPTIONS), unlike the API's other options
+// (../option-reader.ts), so they get their own binding of the shared readers.
+const read = createOptionReader({
+  option: (field, value, rule) => new EdgeOptionsError(field, `${rule}, got ${String(value)}`),
+  duration: (field, value, rule) => new EdgeOptionsError(field, `${rule}, got ${String(value)}`),
+})
+
 /** The defaults of {@link EdgeOptions}; a unit test keeps them equal to core's. */
 export const EDGE_DEFAULTS: ResolvedEdgeOptions = Object.freeze({
   timeouts: Object.freeze({ headers: 10_000, request: 30_000, keepAlive: 5_000 }),
@@ -72,7 +80,7 @@ export const EDGE_DEFAULTS: ResolvedEdgeOptions = Object.freeze({
 export function resolveEdgeOptions(options: EdgeOptions = {}): ResolvedEdgeOptions {
   const timeouts = { ...EDGE_DEFAULTS.timeouts, ...definedOnly(options.timeouts ?? {}) }
   for (const key of ['headers', 'request', 'keepAlive'] as const) {
-    positiveInteger(`timeouts.${key}`, timeouts[key])
+    read.count(`timeouts.${key}`, timeouts[key])
   }
   if (timeouts.headers > timeouts.request) {
     throw new EdgeOptionsError(
@@ -80,15 +88,11 @@ export function resolveEdgeOptions(options: EdgeOptions = {}): ResolvedEdgeOptio
       `must not exceed timeouts.request (${timeouts.request} ms), got ${timeouts.headers}`,
     )
   }
-  const maxConnections = options.maxConnections ?? EDGE_DEFAULTS.maxConnections
-  positiveInteger('maxConnections', maxConnections)
+  const maxConnections = read.count(
+    'maxConnections',
+    options.maxConnections ?? EDGE_DEFAULTS.maxConnections,
+  )
   return { timeouts, maxConnections }
-}
-
-function positiveInteger(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new EdgeOptionsError(field, `must be an integer ≥ 1, got ${String(value)}`)
-  }
 }
 
 // `{ headers: undefined }` (an optional field passed through) must not erase the default.

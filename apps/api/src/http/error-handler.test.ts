@@ -1,4 +1,9 @@
-import { ComponentDisabledError, InvalidArgumentError, UnknownProfileError } from '@bi-perf/core'
+import {
+  ComponentDisabledError,
+  InvalidArgumentError,
+  InvalidDurationError,
+  UnknownProfileError,
+} from '@bi-perf/core'
 import { describe, expect, it } from 'vitest'
 import { mapCoreError } from './error-handler.js'
 
@@ -23,7 +28,17 @@ describe('mapCoreError', () => {
       mapCoreError(new InvalidArgumentError('options.pattern', '', 'must not be empty')),
     ).toMatchObject({
       status: 400,
-      details: { argument: 'options.pattern' },
+      details: { field: 'options.pattern', argument: 'options.pattern' },
+    })
+  })
+
+  it('maps an invalid option or duration to 400 under its own code, naming the field', () => {
+    expect(
+      mapCoreError(new InvalidDurationError('options.ttl', 'soon', 'expected a duration')),
+    ).toMatchObject({
+      status: 400,
+      code: 'E_CORE_INVALID_DURATION',
+      details: { field: 'options.ttl' },
     })
   })
 

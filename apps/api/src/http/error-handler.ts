@@ -1,3 +1,4 @@
+import { hasErrorCode } from '@bi-perf/core'
 import type { Context, ErrorHandler, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -79,6 +80,16 @@ export function mapCoreError(error: unknown): MappedError | undefined {
     }
   }
   const fields = error as Error & { code: string } & Record<string, unknown>
+  // Core's option and duration errors carry the argument code as their legacy code: one 400.
+  if (hasErrorCode(error, 'E_CORE_INVALID_ARGUMENT')) {
+    return {
+      status: 400,
+      code: fields.code,
+      message: error.message,
+      // `argument` is what clients read before the field was named `field` (issue 18).
+      details: { field: fields['field'], argument: fields['field'] },
+    }
+  }
   switch (fields.code) {
     case 'E_CORE_UNKNOWN_PROFILE':
       return {
@@ -93,13 +104,6 @@ export function mapCoreError(error: unknown): MappedError | undefined {
         code: fields.code,
         message: error.message,
         details: { component: fields['component'] },
-      }
-    case 'E_CORE_INVALID_ARGUMENT':
-      return {
-        status: 400,
-        code: fields.code,
-        message: error.message,
-        details: { argument: fields['argument'] },
       }
     case 'E_CORE_INVALID_CONFIG':
       return {

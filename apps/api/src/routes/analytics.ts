@@ -2,7 +2,6 @@ import { readDuration } from '@bi-perf/internal'
 import { createRoute, z } from '@hono/zod-openapi'
 import { AnalyticsDashboardSchema, HistorySchema } from '../demo/dashboard-schema.js'
 import { createDashboardBody } from '../dashboard-body.js'
-import { findDemoWorkload } from '../demo/registry.js'
 import { errorResponse, HttpError } from '../http/errors.js'
 import {
   bearerSecurity,
@@ -39,8 +38,9 @@ const MAX_WINDOW_MS = 60 * 60_000
  * (recent points of the chart series, so the live page starts with a filled chart), mounted
  * under `/analytics` behind the viewer role.
  *
- * The dashboard needs the demo workload (`startDemoWorkload`): without one it answers 404
- * `E_DEMO_DISABLED`, while it seeds 503 `E_DEMO_SEEDING` with `Retry-After`.
+ * The dashboard needs the demo workload (`startDemoWorkload`, passed as `createApp({ demo })`):
+ * without one it answers 404 `E_DEMO_DISABLED`, while it seeds 503 `E_DEMO_SEEDING` with
+ * `Retry-After`.
  *
  * @example
  * app.route('/analytics', analyticsRoutes(deps))
@@ -69,7 +69,7 @@ export function analyticsRoutes(deps: RouteDeps) {
         },
       }),
       async (c) => {
-        const workload = findDemoWorkload(deps.optimizer)
+        const workload = deps.demo
         switch (workload?.state) {
           case 'ready':
             return sendEncodedBody(c, await dashboardBody(workload))

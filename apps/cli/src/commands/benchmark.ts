@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Option, type Command } from 'commander'
 import type { BiPerfConfig, Optimizer } from '@bi-perf/core'
 import { version } from '../version.js'
-import { compareReports, renderComparison, type Comparison } from '../bench-compare.js'
+import { compareReports, renderComparison, type Comparison } from '../bench/compare.js'
 import {
   machineInfo,
   readReport,
@@ -10,15 +10,15 @@ import {
   benchSuites,
   type BenchReport,
   type BenchSuite,
-} from '../bench-report.js'
-import type { BeforeAfter, SuiteDefinition, SuiteOutcome } from '../bench-suite.js'
+} from '../bench/report.js'
+import type { BeforeAfter, SuiteDefinition, SuiteOutcome } from '../bench/suite.js'
 import { createContext, type CommandContext } from '../context.js'
 import { CheckFailedError, UsageError } from '../errors.js'
-import { formatChange, formatValue } from '../format.js'
+import { formatChange, formatValue } from '../ui/format.js'
 import { listParser, parseDurationOption, parsePercentOption } from '../option-parsers.js'
-import { createProgress } from '../progress-bar.js'
-import type { Style } from '../style.js'
-import { renderTable } from '../table.js'
+import { createProgress } from '../ui/progress-bar.js'
+import type { Style } from '../ui/style.js'
+import { renderTable } from '../ui/table.js'
 import type { CommandEnv } from './command-env.js'
 
 interface BenchmarkOptions {
@@ -32,10 +32,10 @@ interface BenchmarkOptions {
 
 async function loadSuites(names: readonly BenchSuite[]): Promise<SuiteDefinition[]> {
   const modules = {
-    cache: async () => (await import('../bench-cache.js')).cacheSuite,
-    db: async () => (await import('../bench-db.js')).dbSuite,
-    tasks: async () => (await import('../bench-tasks.js')).tasksSuite,
-    api: async () => (await import('../bench-api.js')).apiSuite,
+    cache: async () => (await import('../bench/cache.js')).cacheSuite,
+    db: async () => (await import('../bench/db.js')).dbSuite,
+    tasks: async () => (await import('../bench/tasks.js')).tasksSuite,
+    api: async () => (await import('../bench/api.js')).apiSuite,
   } satisfies Record<BenchSuite, () => Promise<SuiteDefinition>>
   return Promise.all(names.map((name) => modules[name]()))
 }
@@ -195,10 +195,7 @@ backend), api (GET /performance/status req/s and p99, only with --url). Everythi
 creates (keys, a table, a queue) is removed afterwards.
 
 Exit code: 0, or 1 when --compare finds a regression beyond --max-regression (default 10%);
-results missing on either side are listed and do not fail. 2 on a usage error.
-
-  bi-performance benchmark --out base.json
-  bi-performance benchmark --compare base.json --max-regression 15%`,
+results missing on either side are listed and do not fail. 2 on a usage error.`,
     )
     .action(async (options: BenchmarkOptions, command: Command) => {
       const context = createContext(command, env.io, env.state)

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { confirm } from '../confirm.js'
 import { createContext, withSource } from '../context.js'
 import { UsageError } from '../errors.js'
-import { formatCount } from '../format.js'
+import { formatCount } from '../ui/format.js'
 import { parseTagList } from '../option-parsers.js'
 import type { CommandEnv } from './command-env.js'
 

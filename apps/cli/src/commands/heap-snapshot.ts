@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { createContext } from '../context.js'
 import { UsageError } from '../errors.js'
-import { formatBytes, formatMs } from '../format.js'
+import { formatBytes, formatMs } from '../ui/format.js'
 import type { CommandEnv } from './command-env.js'
 
 /** What `POST /performance/memory/heap-snapshot` answers. */

@@ -8,7 +8,7 @@ import {
   renderMetrics,
   sectionSwitch,
   type MetricSection,
-} from '../metrics-view.js'
+} from '../ui/metrics-view.js'
 import type { CommandEnv } from './command-env.js'
 
 /**

@@ -8,9 +8,9 @@ import {
   renderMonitorFrame,
   renderMonitorLine,
   type MonitorSample,
-} from '../monitor-view.js'
+} from '../ui/monitor-view.js'
 import { parseDurationOption, parsePositiveInteger } from '../option-parsers.js'
-import { FullScreen } from '../screen.js'
+import { FullScreen } from '../ui/screen.js'
 import type { Source } from '../source.js'
 import type { CommandEnv } from './command-env.js'
 

@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
 import type { ProfileChange } from '@bi-perf/core'
 import { createContext, withSource } from '../context.js'
-import { formatBytes, formatDuration, formatCount } from '../format.js'
+import { formatBytes, formatDuration, formatCount } from '../ui/format.js'
 import { loadCore } from '../local-source.js'
 import { UnknownProfileError } from '../errors.js'
-import type { Style } from '../style.js'
-import { renderTable } from '../table.js'
+import type { Style } from '../ui/style.js'
+import { renderTable } from '../ui/table.js'
 import type { CommandEnv } from './command-env.js'
 
 function formatSetting(setting: string, value: number): string {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander'
 import type { Recommendation, RecommendationPriority } from '@bi-perf/core'
 import { createContext, withSource } from '../context.js'
-import type { Style } from '../style.js'
-import { renderForecasts } from '../forecast-view.js'
+import type { Style } from '../ui/style.js'
+import { renderForecasts } from '../ui/forecast-view.js'
 import type { CommandEnv } from './command-env.js'
 
 const priorities = [

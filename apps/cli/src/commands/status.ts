@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { createContext, withSource } from '../context.js'
 import { keyFigures } from '../key-figures.js'
-import { renderStatus } from '../status-view.js'
+import { renderStatus } from '../ui/status-view.js'
 import type { CommandEnv } from './command-env.js'
 
 /**

@@ -35,9 +35,7 @@ export function registerTokenCommand(parent: Command, env: CommandEnv): void {
 The secret comes from the configuration (--config, BI_PERF_CONFIG) or BI_PERF_JWT_SECRET; the token
 carries sub "cli:<role>" (cli:viewer or cli:admin: the API rate-limits each role's tokens
 apart), role, iat, exp, and iss / aud when server.auth sets them; its kid names the secret, so
-tokens keep working while server.auth.jwtPreviousSecrets holds it after a rotation.
-
-  export BI_PERF_TOKEN=$(bi-performance token --role admin --ttl 8h)`,
+tokens keep working while server.auth.jwtPreviousSecrets holds it after a rotation.`,
     )
     .action(
       async (

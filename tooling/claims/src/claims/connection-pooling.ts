@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createDatabase } from '@bi-perf/db'
+import { postgresUrl } from '@bi-perf/test-services'
 import pg from 'pg'
 import type { ClaimResult } from '../claim.js'
 import { median, percentLower, percentile } from '../stats.js'
@@ -19,7 +20,7 @@ const CUSTOMERS = 500
  * driven by `concurrency` clients in interleaved rounds; median response times compared.
  */
 export async function connectionPoolingClaim({
-  url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  url = postgresUrl(),
   concurrency = 8,
   requestsPerRound = 400,
   rounds = 3,
