@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { afterAll } from 'vitest'
 import {
   captureOutput,
   freePort,
@@ -29,9 +30,18 @@ export function uniquePrefix(name: string): string {
   return `bi-perf-cli-test-${name}-${process.pid}-${randomBytes(3).toString('hex')}`
 }
 
+const madeDirs = new Set<string>()
+// Each test file that imports these helpers removes the folders it made (hundreds per run).
+afterAll(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true })
+  madeDirs.clear()
+})
+
 /** An empty working directory, so no `bi-perf.yaml` of the repository is picked up. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'bi-perf-cli-'))
+  const dir = mkdtempSync(join(tmpdir(), 'bi-perf-cli-'))
+  madeDirs.add(dir)
+  return dir
 }
 
 /**
