@@ -41,6 +41,10 @@ export async function l2GetBench(redisUrl: string, prefix: string): Promise<stri
   })
   await waitFor(() => ours.stats().l2?.connection === 'ready')
   await waitFor(() => oursUncoalesced.stats().l2?.connection === 'ready')
+  // Ours writes twice: the first pass brings the value's shapes to the shared list (after two
+  // sightings), as the first writes of any long-running service do; the entries read are then in
+  // the steady-state layout.
+  for (const [index, key] of keys.entries()) await ours.set(key, kibObject(index))
   for (const [index, key] of keys.entries()) {
     const value = kibObject(index)
     await ours.set(key, value)

@@ -4,12 +4,13 @@ import { escapeGlob } from './glob.js'
 import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
 import { read } from './option-reader.js'
+import { SHAPE_REF_BYTES, ValueCodec } from './value-codec.js'
 import type { ResolvedOptions } from './options.js'
 import { PendingInvalidations, type JournalEntry } from './pending-invalidations.js'
 import { resolveReconfiguration } from './reconfiguration.js'
 import { openConnection, openSubscriber, type RedisClient } from './redis-connection.js'
 import { RedisTier, UNAVAILABLE, type Maybe } from './redis-tier.js'
-import { serialize } from './serializer.js'
+import { ShapeRegistry } from './shape-registry.js'
 import { SingleFlight } from './single-flight.js'
 import { decodeEntry, encodeEntry, type DecodedEntry, type EntryTimes } from './stored-entry.js'
 import type {
@@ -64,6 +65,8 @@ export interface WritePolicy {
 export class CacheEngine {
   readonly options: ResolvedOptions
   readonly #memory: MemoryTier
+  readonly #codec: ValueCodec
+  readonly #shapes: ShapeRegistry
   readonly #redis: RedisTier | undefined
   readonly #bus: InvalidationBus | undefined
   readonly #pending: PendingInvalidations
@@ -102,9 +105,16 @@ export class CacheEngine {
   constructor(options: ResolvedOptions) {
     this.options = options
     this.#keyPrefix = `${options.prefix}:`
-    this.#memory = new MemoryTier(options.l1)
+    this.#codec = new ValueCodec({
+      onUnknownShape: (keys) => this.#shapes.noteUnknown(keys),
+      // Only payloads kept in process (copied mode) can be of a dropped generation.
+      onForget: () => this.#memory.clear(),
+      onNoShapes: () => void this.#shapes.reload(),
+    })
+    this.#memory = new MemoryTier(options.l1, (payload) => this.#codec.decode(payload))
     this.#pending = new PendingInvalidations(options.maxPendingInvalidations, '*')
     if (options.redis === undefined) {
+      this.#shapes = new ShapeRegistry(this.#codec)
       this.#readiness = Promise.resolve('memory')
       return
     }
@@ -130,8 +140,19 @@ export class CacheEngine {
       coalesce: options.coalesce,
     })
     this.#redis = redis
+    const shapesKey = `${options.prefix}|shapes`
+    this.#shapes = new ShapeRegistry(this.#codec, {
+      load: (fresh) => redis.loadShapes(shapesKey, fresh),
+      append: (generation, count, limit, shapes) =>
+        redis.appendShapes(shapesKey, generation, count, limit, shapes),
+    })
     this.#readiness = opened.then(() => (client.status === 'ready' ? 'connected' : 'fallback'))
-    client.on('ready', () => void this.#replay())
+    client.on('ready', () => {
+      void this.#replay()
+      // A Redis that lost its data lost the shape list too; a new generation starts here.
+      void this.#shapes.reload(true)
+    })
+    client.on('close', () => this.#shapes.suspend())
     redis.onReset(() => void this.#replay())
   }
 
@@ -188,13 +209,13 @@ export class CacheEngine {
 
   async set(key: string, value: unknown, policy: WritePolicy): Promise<void> {
     this.#assertOpen()
-    await this.#write(key, serialize(key, value), value, policy)
+    await this.#write(key, this.#codec.encode(key, value), value, policy)
   }
 
   /** Writes many entries; every value is serialized before anything is written. */
   async setMany(entries: { key: string; value: unknown; policy: WritePolicy }[]): Promise<void> {
     this.#assertOpen()
-    const payloads = entries.map(({ key, value }) => serialize(key, value))
+    const payloads = entries.map(({ key, value }) => this.#codec.encode(key, value))
     await Promise.all(
       entries.map(({ key, value, policy }, index) =>
         this.#write(key, payloads[index]!, value, policy),
@@ -462,7 +483,7 @@ export class CacheEngine {
       throw error
     }
     if (value === undefined) return undefined
-    return this.#write(key, serialize(key, value), value, policy)
+    return this.#write(key, this.#codec.encode(key, value), value, policy)
   }
 
   async #write(key: string, payload: Buffer, value: unknown, policy: WritePolicy) {
@@ -518,16 +539,32 @@ export class CacheEngine {
     try {
       const decoded = decodeEntry(data)
       if (decoded instanceof Promise) {
-        return decoded.then(
-          (entry) => this.#keep(key, entry, epoch),
-          () => undefined,
-        )
+        return decoded.then((entry) => this.#admit(key, entry, epoch)).catch(() => undefined)
       }
-      return this.#keep(key, decoded, epoch)
+      return this.#admit(key, decoded, epoch)
     } catch {
       // An entry this version cannot read is a miss; the next write replaces it.
       return undefined
     }
+  }
+
+  /**
+   * Keeps an entry whose payload this instance can decode. One relying on shapes another
+   * instance added since this one last looked waits for a reload of the shared list, which
+   * always makes it readable; one of another generation gets one (rate-limited) reload and is a
+   * miss if that does not help (its list is gone).
+   */
+  #admit(
+    key: string,
+    entry: DecodedEntry,
+    epoch: number,
+  ): MemoryEntry | undefined | Promise<MemoryEntry | undefined> {
+    if (this.#codec.readable(entry.payload)) return this.#keep(key, entry, epoch)
+    const generation = entry.payload.length >= SHAPE_REF_BYTES ? entry.payload.readUInt32BE(0) : 0
+    return this.#shapes
+      .reload(this.#shapes.isCurrent(generation))
+      .then(() => (this.#codec.readable(entry.payload) ? this.#keep(key, entry, epoch) : undefined))
+      .catch(() => undefined)
   }
 
   #keep(key: string, entry: DecodedEntry, epoch: number): MemoryEntry {

@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache'
 import { compileGlob } from './glob.js'
-import { deserialize } from './serializer.js'
 import type { EntryTimes } from './stored-entry.js'
 import type { ValueMode } from './types.js'
 import { ENTRY_OVERHEAD_BYTES, KEPT_BUFFER_BYTES, valueFootprint } from './value-footprint.js'
@@ -36,9 +35,12 @@ export class MemoryTier {
   readonly #tagIndex = new Map<string, Set<string>>()
   readonly #mode: ValueMode
   readonly #enabled: boolean
+  readonly #decode: (payload: Buffer) => unknown
   #maxBytes: number
 
-  constructor(options: MemoryTierOptions) {
+  /** @param decode turns a payload (`ValueCodec`) into a fresh value */
+  constructor(options: MemoryTierOptions, decode: (payload: Buffer) => unknown) {
+    this.#decode = decode
     this.#mode = options.values
     this.#enabled = options.enabled
     this.#maxBytes = options.maxBytes
@@ -116,10 +118,10 @@ export class MemoryTier {
     let size = payload.length
     const overhead = ENTRY_OVERHEAD_BYTES + 2 * key.length
     if (this.#mode === 'shared') {
-      kept = value === undefined ? deserialize(payload) : value
+      kept = value === undefined ? this.#decode(payload) : value
       if (keep) size = valueFootprint(kept, false) ?? size
     } else if (this.#mode === 'frozen' && keep) {
-      const copy = deserialize(payload)
+      const copy = this.#decode(payload)
       const footprint = valueFootprint(copy, true)
       if (footprint === undefined) keptPayload = keep ? ownCopy(payload) : payload
       else [kept, size] = [copy, footprint]
@@ -143,7 +145,7 @@ export class MemoryTier {
 
   /** The value of an entry as the caller should see it (a fresh copy when required). */
   read<T>(entry: MemoryEntry): T {
-    return (entry.payload ? deserialize<T>(entry.payload) : entry.value) as T
+    return (entry.payload ? this.#decode(entry.payload) : entry.value) as T
   }
 
   delete(key: string): boolean {

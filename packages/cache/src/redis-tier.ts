@@ -4,6 +4,7 @@ import { CircuitBreaker } from '@bi-perf/internal'
 import { slotOwners } from './cluster-masters.js'
 import { ReadCoalescer, type CoalesceSettings } from './read-coalescer.js'
 import { isCluster, type RedisClient } from './redis-connection.js'
+import { APPEND_SHAPES, LOAD_SHAPES } from './shape-scripts.js'
 import { WRITTEN_AT_FLAG, WRITTEN_AT_OFFSET } from './stored-entry.js'
 import type { BreakerState, LatencySummary } from './types.js'
 
@@ -42,6 +43,8 @@ return redis.call('UNLINK', KEYS[1])`
 
 interface ScriptCommands {
   biPerfUnlinkIfOlder(key: string, before: number): Promise<number>
+  biPerfLoadShapes(key: string, freshGeneration: string): Promise<string[]>
+  biPerfAppendShapes(key: string, ...args: (string | number)[]): Promise<string[]>
 }
 
 /**
@@ -80,6 +83,8 @@ export class RedisTier {
       )
     }
     client.defineCommand('biPerfUnlinkIfOlder', { lua: UNLINK_IF_OLDER, numberOfKeys: 1 })
+    client.defineCommand('biPerfLoadShapes', { lua: LOAD_SHAPES, numberOfKeys: 1 })
+    client.defineCommand('biPerfAppendShapes', { lua: APPEND_SHAPES, numberOfKeys: 1 })
     if (options.opening) {
       this.#opening = options.opening.then(() => {
         this.#opening = undefined
@@ -270,6 +275,24 @@ export class RedisTier {
     })
     if (outcome !== UNAVAILABLE) this.counters.deletes += outcome.removed
     return outcome
+  }
+
+  /** The shared shape list at `key`, created with `freshGeneration` when missing. */
+  loadShapes(key: string, freshGeneration: string): Promise<Maybe<string[]>> {
+    const client = this.client as unknown as ScriptCommands
+    return this.#run(() => client.biPerfLoadShapes(key, freshGeneration))
+  }
+
+  /** Appends shapes onto exactly the list the caller knows; returns the list as it now is. */
+  appendShapes(
+    key: string,
+    generation: string,
+    count: number,
+    limit: number,
+    shapes: string[],
+  ): Promise<Maybe<string[]>> {
+    const client = this.client as unknown as ScriptCommands
+    return this.#run(() => client.biPerfAppendShapes(key, generation, count, limit, ...shapes))
   }
 
   async publish(channel: string, message: string): Promise<boolean> {

@@ -1,11 +1,13 @@
-import { Packr } from 'msgpackr'
+import { Packr, RESERVE_START_SPACE } from 'msgpackr'
 import { UnserializableValueError } from './errors.js'
 
 const FUNCTION_MARKER = 'bi-perf:function'
 
-// Records keep plain objects and Maps apart, so both round-trip; every record definition is
-// written inline, so any process can decode any entry without shared state.
-const packr = new Packr({
+/**
+ * msgpackr options every encoder and decoder of the package shares. Records keep plain objects
+ * and Maps apart, so both round-trip.
+ */
+export const PACK_OPTIONS = {
   useRecords: true,
   mapsAsObjects: false,
   moreTypes: true,
@@ -13,28 +15,41 @@ const packr = new Packr({
   writeFunction: () => {
     throw new TypeError(FUNCTION_MARKER)
   },
-})
+} as const
+
+// Every record definition written inline: any process decodes any of these without shared state.
+const packr = new Packr(PACK_OPTIONS)
 
 /**
- * Serializes a value for either tier. Round-trips objects, arrays, strings, numbers, booleans,
- * `null`, `Date`, `BigInt`, `Map`, `Set` and `Buffer`.
+ * Serializes a value in the self-describing form (record definitions inline). Round-trips
+ * objects, arrays, strings, numbers, booleans, `null`, `Date`, `BigInt`, `Map`, `Set` and
+ * `Buffer`. `room` bytes (at most 255) are left free at the start for a header.
  *
  * @throws UnserializableValueError for `undefined`, functions, symbols and cycles
  */
-export function serialize(key: string, value: unknown): Buffer {
-  if (value === undefined) {
-    throw new UnserializableValueError(key, 'undefined means a miss; store null instead')
-  }
+export function serialize(key: string, value: unknown, room = 0): Buffer {
+  assertDefined(key, value)
   try {
-    return packr.pack(value)
+    return packr.pack(value, room === 0 ? 0 : RESERVE_START_SPACE | room)
   } catch (error) {
-    throw new UnserializableValueError(key, reasonOf(error), { cause: error })
+    throw unserializable(key, error)
   }
 }
 
 /** Decodes what {@link serialize} produced, as a fresh value. */
 export function deserialize<T>(bytes: Uint8Array): T {
   return packr.unpack(bytes) as T
+}
+
+export function assertDefined(key: string, value: unknown) {
+  if (value === undefined) {
+    throw new UnserializableValueError(key, 'undefined means a miss; store null instead')
+  }
+}
+
+/** The error for a value msgpackr refused, naming why in words. */
+export function unserializable(key: string, error: unknown): UnserializableValueError {
+  return new UnserializableValueError(key, reasonOf(error), { cause: error })
 }
 
 function reasonOf(error: unknown): string {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CODEC_BYTE } from './compression.js'
 import { CorruptEntryError } from './errors.js'
-import { decodeEntry, encodeEntry, WRITTEN_AT_FLAG } from './stored-entry.js'
+import { decodeEntry, encodeEntry, SHAPE_REF_FLAG, WRITTEN_AT_FLAG } from './stored-entry.js'
 
 const times = {
   freshUntil: 1_800_000_000_000,
@@ -17,7 +17,7 @@ describe('stored entries', () => {
     async (codec) => {
       const encoded = await encodeEntry(compressible, times, codec, 1024)
       expect(encoded.compressed).toBe(true)
-      expect(encoded.data[0]).toBe(CODEC_BYTE[codec] | WRITTEN_AT_FLAG)
+      expect(encoded.data[0]).toBe(CODEC_BYTE[codec] | WRITTEN_AT_FLAG | SHAPE_REF_FLAG)
       expect(encoded.data.length).toBeLessThan(compressible.length)
       expect(encoded.bytesSaved).toBeGreaterThan(0)
       const decoded = await decodeEntry(encoded.data)
@@ -32,7 +32,7 @@ describe('stored entries', () => {
     const small = Buffer.from('x'.repeat(1024))
     const encoded = await encodeEntry(small, times, 'lz4', 1024)
     expect(encoded.compressed).toBe(false)
-    expect(encoded.data[0]).toBe(CODEC_BYTE.none | WRITTEN_AT_FLAG)
+    expect(encoded.data[0]).toBe(CODEC_BYTE.none | WRITTEN_AT_FLAG | SHAPE_REF_FLAG)
   })
 
   it('never stores a compressed form that is not smaller', async () => {
@@ -51,9 +51,20 @@ describe('stored entries', () => {
     legacy.writeDoubleBE(times.staleUntil, 9)
     Buffer.from('abc').copy(legacy, 17)
     const decoded = decodeEntry(legacy) as Awaited<ReturnType<typeof decodeEntry>>
-    expect(decoded.payload.toString()).toBe('abc')
+    // A bare body of the earlier layouts comes back behind a generation-0 shape reference.
+    expect([...decoded.payload.subarray(0, 6)]).toEqual([0, 0, 0, 0, 0, 0])
+    expect(decoded.payload.subarray(6).toString()).toBe('abc')
     expect(decoded.freshUntil).toBe(times.freshUntil)
     expect(decoded.writtenAt).toBe(0)
+  })
+
+  it('reads entries with a write time but no shape reference as self-describing bodies', async () => {
+    const current = await encodeEntry(Buffer.from('abcdef-body'), times, 'none', 1024)
+    current.data[0] = current.data[0]! & ~SHAPE_REF_FLAG
+    const decoded = decodeEntry(current.data) as Awaited<ReturnType<typeof decodeEntry>>
+    expect(decoded.payload.subarray(6).toString()).toBe('abcdef-body')
+    expect(decoded.payload.readUInt32BE(0)).toBe(0)
+    expect(decoded.writtenAt).toBe(times.writtenAt)
   })
 
   it('rejects truncated and unknown-codec entries with a typed error', () => {

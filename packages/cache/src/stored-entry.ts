@@ -1,6 +1,7 @@
 import { CODEC_BYTE, compress, decompressAsync, decompressSync } from './compression.js'
 import { CorruptEntryError } from './errors.js'
 import type { CompressionCodec } from './types.js'
+import { fromSelfDescribing } from './value-codec.js'
 
 /**
  * Layout of a value in Redis: 1 byte codec, 8 bytes fresh-until, 8 bytes stale-until and 8 bytes
@@ -9,12 +10,17 @@ import type { CompressionCodec } from './types.js'
  * window; the write time lets a replayed invalidation remove only entries older than itself.
  *
  * The codec byte carries {@link WRITTEN_AT_FLAG}; entries of earlier versions lack it and the
- * write time (17-byte header), still decode, and count as written at time 0.
+ * write time (17-byte header), still decode, and count as written at time 0. It also carries
+ * {@link SHAPE_REF_FLAG}: the payload starts with a shape reference (`ValueCodec`). Entries
+ * without it hold a bare self-describing body, which decodes as generation 0. Versions before
+ * the flag read an entry carrying it as an unknown codec: a miss, never a wrong value.
  */
 const HEADER_BYTES = 25
 const LEGACY_HEADER_BYTES = 17
 /** Set in the codec byte of entries that carry their write time. */
 export const WRITTEN_AT_FLAG = 0x80
+/** Set in the codec byte of entries whose payload starts with a shape reference. */
+export const SHAPE_REF_FLAG = 0x40
 /** Offset of the write time, for scripts that read it in Redis. */
 export const WRITTEN_AT_OFFSET = 17
 
@@ -55,7 +61,7 @@ export async function encodeEntry(
     }
   }
   const data = Buffer.allocUnsafe(HEADER_BYTES + body.length)
-  data[0] = codecByte | WRITTEN_AT_FLAG
+  data[0] = codecByte | WRITTEN_AT_FLAG | SHAPE_REF_FLAG
   data.writeDoubleBE(times.freshUntil, 1)
   data.writeDoubleBE(times.staleUntil, 9)
   data.writeDoubleBE(times.writtenAt, WRITTEN_AT_OFFSET)
@@ -79,11 +85,23 @@ export function decodeEntry(data: Buffer): DecodedEntry | Promise<DecodedEntry> 
   const staleUntil = data.readDoubleBE(9)
   const writtenAt = flagged ? data.readDoubleBE(WRITTEN_AT_OFFSET) : 0
   const body = data.subarray(flagged ? HEADER_BYTES : LEGACY_HEADER_BYTES)
-  const codecByte = data[0]! & ~WRITTEN_AT_FLAG
+  const referenced = (data[0]! & SHAPE_REF_FLAG) !== 0
+  const codecByte = data[0]! & ~(WRITTEN_AT_FLAG | SHAPE_REF_FLAG)
   if (codecByte === CODEC_BYTE.gzip) {
-    return decompressAsync(body).then((payload) => ({ payload, freshUntil, staleUntil, writtenAt }))
+    return decompressAsync(body).then((payload) => ({
+      payload: referenced ? payload : fromSelfDescribing(payload),
+      freshUntil,
+      staleUntil,
+      writtenAt,
+    }))
   }
-  return { payload: decompressSync(codecByte, body), freshUntil, staleUntil, writtenAt }
+  const payload = decompressSync(codecByte, body)
+  return {
+    payload: referenced ? payload : fromSelfDescribing(payload),
+    freshUntil,
+    staleUntil,
+    writtenAt,
+  }
 }
 
 /** A stored entry read back. */

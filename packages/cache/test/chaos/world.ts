@@ -2,6 +2,7 @@ import { Cluster, Redis } from 'ioredis'
 import { createCache, type Cache, type CacheOptions } from '../../src/index.js'
 import { OwnedCluster, OwnedRedis, uniquePrefix, waitFor } from '../helpers.js'
 import { KEYS, ReferenceModel, tagsOf, type Key, type Value } from './model.js'
+import { shaped, unshaped } from './shaped-values.js'
 import { INSTANCES, type Step } from './steps.js'
 
 /**
@@ -204,7 +205,7 @@ export class ChaosWorld {
       case 'set': {
         const value = this.#value()
         const reached = await this.#write(step.at, (cache) =>
-          cache.set(step.key, value, { tags: tagsOf(step.key) }),
+          cache.set(step.key, shaped(value), { tags: tagsOf(step.key) }),
         )
         this.#model.wrote(step.key, [value], reached)
         return
@@ -212,7 +213,9 @@ export class ChaosWorld {
       case 'mset': {
         const values = step.keys.map(() => this.#value())
         const reached = await this.#write(step.at, (cache) =>
-          cache.mset(step.keys.map((key, i) => ({ key, value: values[i], tags: tagsOf(key) }))),
+          cache.mset(
+            step.keys.map((key, i) => ({ key, value: shaped(values[i]!), tags: tagsOf(key) })),
+          ),
         )
         step.keys.forEach((key, i) => this.#model.wrote(key, [values[i]!], reached))
         return
@@ -221,7 +224,9 @@ export class ChaosWorld {
         const values = step.at.map(() => this.#value())
         const outcomes = await Promise.all(
           step.at.map((at, i) =>
-            this.#write(at, (cache) => cache.set(step.key, values[i], { tags: tagsOf(step.key) })),
+            this.#write(at, (cache) =>
+              cache.set(step.key, shaped(values[i]!), { tags: tagsOf(step.key) }),
+            ),
           ),
         )
         this.#model.wrote(step.key, values, outcomes.every(Boolean))
@@ -237,11 +242,11 @@ export class ChaosWorld {
         const value = this.#value()
         let loaded = false
         const reached = await this.#write(step.at, async (cache) => {
-          const result = await cache.getOrSet(step.key, () => ((loaded = true), value), {
+          const result = await cache.getOrSet(step.key, () => ((loaded = true), shaped(value)), {
             tags: tagsOf(step.key),
           })
-          if (loaded && result !== value)
-            throw new Error(`getOrSet returned ${String(result)}, not its loader's ${value}`)
+          if (loaded && unshaped(result) !== value)
+            throw new Error(`getOrSet returned ${unshaped(result)}, not its loader's ${value}`)
         })
         if (loaded) this.#model.wrote(step.key, [value], reached)
         return
@@ -383,10 +388,10 @@ export class ChaosWorld {
     const touched = this.#model.touched()
     for (const [index, cache] of this.#caches.entries()) {
       for (const key of touched) {
-        this.#expectAllowed(when, index, key, await answered(cache, () => cache.get(key)))
+        this.#expectAllowed(when, index, key, unshaped(await answered(cache, () => cache.get(key))))
       }
       const values = await answered(cache, () => cache.mget(KEYS))
-      KEYS.forEach((key, i) => this.#expectAllowed(when, index, key, values[i] as Value, 'mget'))
+      KEYS.forEach((key, i) => this.#expectAllowed(when, index, key, unshaped(values[i]), 'mget'))
     }
   }
 
