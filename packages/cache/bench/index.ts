@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { clusterBench } from './cluster.js'
 import { compressionBench } from './compression.js'
+import { decodeBench } from './decode.js'
 import { globBench } from './glob.js'
 import { machine } from '@bi-perf/bench'
 import { redisUrl } from '@bi-perf/test-services'
@@ -18,6 +19,7 @@ const prefix = `bi-perf-bench:${randomUUID().slice(0, 8)}`
 console.log(`@bi-perf/cache benchmarks — ${new Date().toISOString()} — ${machine()}\n`)
 const sections = [
   await l1GetBench(),
+  await decodeBench(),
   await l2GetBench(url, prefix),
   await mixedBench(url, prefix),
   await clusterBench(url, prefix),

@@ -133,8 +133,13 @@ export class ShapeRegistry {
     if (ready.length === 0) return
     for (const [signature] of ready) this.#candidates.delete(signature)
     const shapes = this.#codec.shapes
+    // Met before a reload brought them in from another instance: listed already.
+    const listed = new Set(shapes.map((keys) => JSON.stringify(keys)))
     const room = SHAPE_LIMIT - shapes.length
-    const proposed = ready.map(([signature]) => signature).slice(0, Math.max(0, room))
+    const proposed = ready
+      .map(([signature]) => signature)
+      .filter((signature) => !listed.has(signature))
+      .slice(0, Math.max(0, room))
     if (!this.#store) {
       this.#codec.adopt(this.#codec.generation, [
         ...shapes,
@@ -154,8 +159,12 @@ export class ShapeRegistry {
       return
     }
     this.#adopt(list)
-    // Lost a race with another instance: what is still missing is proposed again when met again.
-    this.#full = this.#codec.shapes.length >= SHAPE_LIMIT
+    // Lost a race with another instance: what is still missing is proposed again once met again,
+    // not before a pause, so a list that cannot take it (full, or unreadable past some point)
+    // does not turn every second encode into a round trip.
+    if (this.#codec.shapes.length < shapes.length + proposed.length) {
+      this.#retryAt = Date.now() + RETRY_MS
+    }
   }
 
   #adopt(list: Maybe<string[]>) {

@@ -75,6 +75,43 @@ describe('shared shapes on Redis', () => {
     expect((await redis.getBuffer(`${prefix}:first`))!.length).toBeLessThan(selfDescribing)
   })
 
+  it('lets racing instances grow one list without duplicates, every value readable everywhere', async () => {
+    const instances = await Promise.all(
+      Array.from({ length: 4 }, () => connected(cache({ l1: { enabled: false } }))),
+    )
+    // Ten shapes no other test uses; every instance writes all of them, at the same time.
+    const valueOf = (shape: number, n: number) =>
+      Object.fromEntries(Array.from({ length: 3 }, (_, k) => [`race${shape}_${k}`, n + k]))
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(
+        instances.flatMap((instance, at) =>
+          Array.from({ length: 10 }, (_, shape) =>
+            instance.set(`race:${at}:${shape}`, valueOf(shape, round)),
+          ),
+        ),
+      )
+    }
+    await waitFor(
+      async () => {
+        const listed = (await redis.lrange(listKey, 1, -1)).filter((json) => json.includes('race'))
+        return listed.length === 10
+      },
+      { what: 'all ten shapes to be listed' },
+    )
+    const list = await redis.lrange(listKey, 1, -1)
+    expect(new Set(list).size).toBe(list.length)
+    for (const instance of instances)
+      await instance.set(`race:${instances.indexOf(instance)}:0`, valueOf(0, 9))
+    for (const reader of instances) {
+      for (let at = 0; at < instances.length; at++) {
+        for (let shape = 0; shape < 10; shape++) {
+          const expected = valueOf(shape, shape === 0 ? 9 : 3)
+          expect(await reader.get(`race:${at}:${shape}`)).toEqual(expected)
+        }
+      }
+    }
+  })
+
   it('reads entries written before shape references, in both earlier layouts', async () => {
     const instance = await connected(cache({ l1: { enabled: false } }))
     const body = serialize('k', report)
