@@ -1,6 +1,6 @@
 // Enqueue with 50 concurrent producers, each awaiting its enqueue before the next (what an API
-// process under load does): ours (coalesced into one addBulk per tick) beside raw BullMQ
-// `queue.add` at the same priority, in the same run. Rounds alternate the order; the median
+// process under load does): ours (one BullMQ `add` per call, with an idempotency id) beside raw
+// BullMQ `queue.add` at the same priority, in the same run. Rounds alternate the order; the median
 // round counts. Nothing consumes the queues; each is obliterated after its round.
 import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'

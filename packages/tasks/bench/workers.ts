@@ -37,7 +37,14 @@ async function drain(target: WorkersTarget, workload: Workload, workers: number)
   // A hash tag keeps a queue's keys in one slot on a cluster; harmless on a single Redis.
   const prefix = `bi-perf-bench:{${name}}`
   const connection = client(target)
-  const producer = createTaskQueue({ name, redis: connection, prefix, worker: false })
+  // 10 k tasks in one addBulk take longer than the default 500 ms command timeout on 2 cores.
+  const producer = createTaskQueue({
+    name,
+    redis: connection,
+    prefix,
+    worker: false,
+    commandTimeout: '60s',
+  })
   await producer.enqueueMany(
     Array.from({ length: workload.tasks }, (_, n) => ({ name: 'work', data: { n } })),
   )

@@ -4,7 +4,6 @@ import type { Attempt, Backend, WorkerHooks } from './backend.js'
 import { backoffDelay, decodeBackoff, encodeBackoff } from './backoff.js'
 import { CompletionCounter } from './completion-counter.js'
 import { asError, isThenable } from './thenable.js'
-import { EnqueueBatcher } from './enqueue-batcher.js'
 import type { ResolvedOptions } from './options.js'
 import { RedisGuard } from './redis-guard.js'
 import type { FailedTask, TaskCounts, TaskQueueAvailability } from './types.js'
@@ -48,12 +47,13 @@ function producerOptions(commandTimeout: number) {
 export class BullMqBackend implements Backend {
   readonly kind = 'bullmq'
   #queue: Queue
+  /** The Queue whose start-up is done (see `#started`). */
+  #startedQueue: Queue | undefined
   #worker: Worker | undefined
   readonly #producer: Client
   readonly #guard: RedisGuard
   readonly #owned: Client[] = []
   readonly #options: ResolvedOptions
-  readonly #batcher: EnqueueBatcher
   readonly #completions: CompletionCounter
   /** What every job of this queue carries; a job adds its id, priority and delay. */
   readonly #jobDefaults: JobsOptions
@@ -66,7 +66,6 @@ export class BullMqBackend implements Backend {
       removeOnComplete: { count: options.keepCompleted },
       removeOnFail: false,
     }
-    this.#batcher = new EnqueueBatcher(this.#send, options.commandTimeout)
     this.#producer = this.#connectProducer()
     this.#guard = new RedisGuard(this.#producer, {
       commandTimeout: options.commandTimeout,
@@ -97,20 +96,27 @@ export class BullMqBackend implements Backend {
   }
 
   /**
-   * BullMQ's start-up on the producer connection (wait for ready, read the server version). It
+   * BullMQ's start-up on the producer connection (wait for ready, read the server version), or
+   * `undefined` once it is done, so a call after start-up waits for nothing but its command. It
    * runs once per Queue: if it failed (the connection dropped during the version read), every
    * later call would fail with it, so the Queue is replaced and the next call starts afresh.
    */
-  #started = (): Promise<unknown> => {
+  #started = (): Promise<unknown> | undefined => {
     const queue = this.#queue
-    return queue.waitUntilReady().catch((error: unknown) => {
-      if (this.#queue === queue) {
-        this.#queue = this.#openQueue()
-        // The connection is ours and shared with the new Queue: closing the old one keeps it.
-        queue.close().catch(() => {})
-      }
-      throw error
-    })
+    if (this.#startedQueue === queue) return undefined
+    return queue.waitUntilReady().then(
+      () => {
+        if (this.#queue === queue) this.#startedQueue = queue
+      },
+      (error: unknown) => {
+        if (this.#queue === queue) {
+          this.#queue = this.#openQueue()
+          // The connection is ours and shared with the new Queue: closing the old one keeps it.
+          queue.close().catch(() => {})
+        }
+        throw error
+      },
+    )
   }
 
   #connectProducer(): Client {
@@ -169,37 +175,40 @@ export class BullMqBackend implements Backend {
     return client
   }
 
+  /**
+   * One call, one store call: `add` for one task, `addBulk` for more (`enqueueMany`). Concurrent
+   * calls are not merged into one `addBulk` (see docs/benchmarks.md, issue 20): BullMQ 6.7 runs
+   * one Lua script per job either way, and a merged batch settles only when its last reply is in,
+   * so Node and Redis took turns instead of working at the same time (0.6× raw `add`). Sent on
+   * their own, concurrent calls still reach Redis back to back, and each caller resumes on its
+   * own reply, its error its own.
+   */
   add(tasks: PreparedTask[]): Promise<string[]> {
-    return this.#batcher.add(tasks)
-  }
-
-  /** One store call for the tasks of one batch: `add` for one task, `addBulk` for more. */
-  #send = (tasks: PreparedTask[], deadline: number): Promise<string[]> => {
     const defaults = this.#jobDefaults
+    const ids: string[] = []
     const jobs = tasks.map((task) => {
-      // The idempotency key: BullMQ adds nothing when a job with this id exists.
-      const opts: JobsOptions = { ...defaults, jobId: task.id }
+      ids.push(task.id)
       const priority = PRIORITY_LEVELS[task.priority]
-      if (priority > 0) opts.priority = priority
-      if (task.delay > 0) opts.delay = task.delay
+      // One object literal of a fixed shape (a spread plus added fields cost more, in profiles);
+      // BullMQ skips undefined options. The id is the idempotency key: BullMQ adds nothing when
+      // a job with this id exists.
+      const opts: JobsOptions = {
+        attempts: defaults.attempts,
+        backoff: defaults.backoff,
+        removeOnComplete: defaults.removeOnComplete,
+        removeOnFail: defaults.removeOnFail,
+        jobId: task.id,
+        priority: priority > 0 ? priority : undefined,
+        delay: task.delay > 0 ? task.delay : undefined,
+      }
       // The data was validated and serialized once; BullMQ serializes again, so hand it the
       // parsed copy rather than the caller's object (which the caller may still mutate).
       return { name: task.name, data: JSON.parse(task.json) as unknown, opts }
     })
-    const ids = tasks.map((task) => task.id)
-    return this.#guard.run(
-      'write',
-      'enqueue',
-      ids,
-      this.#started,
-      async () => {
-        const added =
-          jobs.length === 1
-            ? [await this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)]
-            : await this.#queue.addBulk(jobs)
-        return added.map((job) => job.id!)
-      },
-      deadline,
+    return this.#guard.run('write', 'enqueue', ids, this.#started, () =>
+      jobs.length === 1
+        ? this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts).then(jobIds)
+        : this.#queue.addBulk(jobs).then(jobIds),
     )
   }
 
@@ -396,6 +405,10 @@ class BullAttempt implements Attempt {
     this.requeued = new WaitingError()
     return this.requeued
   }
+}
+
+function jobIds(added: Job | Job[]): string[] {
+  return Array.isArray(added) ? added.map((job) => job.id!) : [added.id!]
 }
 
 function readyAt(job: Job): number {

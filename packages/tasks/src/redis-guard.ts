@@ -87,64 +87,122 @@ export class RedisGuard {
 
   /**
    * Runs one producer call. `prepare` is the client library's own start-up (BullMQ reads the
-   * server version once connected); it sends nothing of the call. `work` sends it.
+   * server version once connected), `undefined` once done; it sends nothing of the call. `work`
+   * sends it.
    *
    * @param operation names the call in errors: `enqueue`, `status`…
    * @param taskIds the ids a write adds, for the errors
-   * @param deadline epoch ms the call must settle by; a batch of coalesced calls passes the
-   *   earliest of theirs, so each caller's `commandTimeout` holds from its own call
+   * @param deadline epoch ms the call must settle by
    */
-  async run<T>(
+  run<T>(
     kind: CallKind,
     operation: string,
     taskIds: readonly string[],
-    prepare: () => Promise<unknown>,
+    prepare: () => Promise<unknown> | undefined,
     work: () => Promise<T>,
     deadline = Date.now() + this.settings.commandTimeout,
   ): Promise<T> {
-    const unavailable = (reason: string, cause?: unknown) =>
-      new TasksUnavailableError(
+    // The common case, connected and started, without an `await` of its own: an enqueue's
+    // command is written in the caller's tick, and the call costs one promise and one timer.
+    if (this.#ready()) {
+      const starting = prepare()
+      if (starting === undefined) return this.#attempt(kind, operation, taskIds, work, deadline)
+      return this.#start(starting, operation, taskIds, deadline).then(() =>
+        this.#attempt(kind, operation, taskIds, work, deadline),
+      )
+    }
+    return this.#connect(operation, taskIds, deadline).then(() =>
+      this.run(kind, operation, taskIds, prepare, work, deadline),
+    )
+  }
+
+  #unavailable(operation: string, taskIds: readonly string[], reason: string, cause?: unknown) {
+    return new TasksUnavailableError(
+      operation,
+      taskIds,
+      reason,
+      this.#retryAfterMs(),
+      cause === undefined ? undefined : { cause },
+    )
+  }
+
+  /** Waits for the very first connection, by `deadline`; a known outage fails at once. */
+  async #connect(operation: string, taskIds: readonly string[], deadline: number) {
+    if (this.#downSince !== undefined) {
+      throw this.#unavailable(
         operation,
         taskIds,
-        reason,
-        this.#retryAfterMs(),
-        cause === undefined ? undefined : { cause },
+        `Redis is unreachable (connection ${this.client.status})`,
       )
-
-    if (!this.#ready()) {
-      // A known outage fails at once; only the very first connection is worth waiting for.
-      if (this.#downSince !== undefined) {
-        throw unavailable(`Redis is unreachable (connection ${this.client.status})`)
-      }
-      await within(this.#firstAttempt, deadline).catch(() => undefined)
-      if (!this.#ready()) {
-        throw unavailable(
-          `Redis did not become ready within ${this.settings.commandTimeout} ms (connection ${this.client.status})`,
-        )
-      }
     }
+    await within(this.#firstAttempt, deadline).catch(() => undefined)
+    if (!this.#ready()) {
+      throw this.#unavailable(
+        operation,
+        taskIds,
+        `Redis did not become ready within ${this.settings.commandTimeout} ms (connection ${this.client.status})`,
+      )
+    }
+  }
+
+  /** Waits for the client library's start-up, by `deadline`. */
+  async #start(
+    starting: Promise<unknown>,
+    operation: string,
+    taskIds: readonly string[],
+    deadline: number,
+  ) {
     try {
-      await within(prepare(), deadline)
+      await within(starting, deadline)
     } catch (error) {
       if (!(error instanceof DeadlineError)) {
-        throw unavailable('the queue could not start on its Redis connection', error)
+        throw this.#unavailable(
+          operation,
+          taskIds,
+          'the queue could not start on its Redis connection',
+          error,
+        )
       }
       const reason = `Redis did not answer within ${this.settings.commandTimeout} ms`
       this.#breaker.failure()
       this.#markDown(reason)
-      throw unavailable(reason)
+      throw this.#unavailable(operation, taskIds, reason)
     }
+  }
+
+  /** Sends the call unless the breaker is open, and classifies its failure. */
+  #attempt<T>(
+    kind: CallKind,
+    operation: string,
+    taskIds: readonly string[],
+    work: () => Promise<T>,
+    deadline: number,
+  ): Promise<T> {
     if (!this.#breaker.allow()) {
-      throw unavailable('the circuit breaker is open after repeated Redis failures')
+      return Promise.reject(
+        this.#unavailable(
+          operation,
+          taskIds,
+          'the circuit breaker is open after repeated Redis failures',
+        ),
+      )
     }
+    let sent: Promise<T>
     try {
-      const result = await within(work(), deadline)
-      this.#breaker.success()
-      this.#markUp()
-      return result
+      sent = work()
     } catch (error) {
-      throw this.#failed(kind, operation, taskIds, error)
+      return Promise.reject(this.#failed(kind, operation, taskIds, error))
     }
+    return within(sent, deadline).then(
+      (result) => {
+        this.#breaker.success()
+        this.#markUp()
+        return result
+      },
+      (error: unknown) => {
+        throw this.#failed(kind, operation, taskIds, error)
+      },
+    )
   }
 
   #failed(kind: CallKind, operation: string, taskIds: readonly string[], error: unknown): Error {
@@ -153,6 +211,15 @@ export class RedisGuard {
     if (isReply && !REFUSED.test(message)) {
       // Redis answered: it is up, and the error is the command's own (a script's refusal).
       this.#breaker.success()
+      if (kind === 'write' && taskIds.length > 1) {
+        // One script of a pipeline of several (an `enqueueMany`) failed after the whole
+        // pipeline was sent. BullMQ reports only the first failure, and Redis does not undo
+        // what a failed script wrote, so which tasks were stored is unknown. Sending them again
+        // blindly would be wrong: a task whose script failed half-way may have left its job
+        // behind; retrying with the same ids adds only the missing ones.
+        const reason = `Redis refused a task of the batch (${message.split(' ', 1)[0]})`
+        return new EnqueueUncertainError(operation, taskIds, reason, 0, { cause: error })
+      }
       return error
     }
     const timedOut = error instanceof DeadlineError
@@ -216,12 +283,20 @@ export class RedisGuard {
 
 /** `work`, or a {@link DeadlineError} at `deadline` (epoch ms); the timer is unref'd. */
 function within<T>(work: Promise<T>, deadline: number): Promise<T> {
-  // Past the deadline the work goes on unobserved; its late failure must not go unhandled.
-  work.catch(() => {})
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError()), Math.max(0, deadline - Date.now()))
+  // One promise and one timer, no `Promise.race` (which adds a promise and two reactions per
+  // call). Past the deadline the work goes on unobserved; its late failure is swallowed here.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DeadlineError()), Math.max(0, deadline - Date.now()))
     timer.unref()
+    work.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: Error) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
   })
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer))
 }

@@ -252,8 +252,8 @@ export class TaskQueue extends EventEmitter<TaskQueueEvents> {
   }
 
   #add(tasks: PreparedTask[]): Promise<string[]> {
-    // Once loaded, the backend is called in the caller's own tick, so the calls of one tick
-    // meet in one batch.
+    // Once loaded, the backend is called in the caller's own tick: the command is written
+    // before `enqueue` returns, and concurrent calls reach Redis back to back.
     const backend = this.#backend
     if (backend !== undefined) return backend.add(tasks)
     return this.#backendReady.then((ready) => ready.add(tasks))

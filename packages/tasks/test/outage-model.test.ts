@@ -6,7 +6,7 @@ import { createTaskQueue, type TaskQueue } from '../src/index.js'
 import { PREFIX, uniqueName, waitFor } from './helpers.js'
 
 // Model-based and randomized: sequences of enqueues (single, many, and bursts of concurrent calls
-// that go out coalesced in one addBulk; and retries of uncertain ones with their ids) interleaved with Redis SIGKILLed and restarted on its append-only file, and SIGSTOPped
+// made in one tick, each sent on its own; and retries of uncertain ones with their ids) interleaved with Redis SIGKILLed and restarted on its append-only file, and SIGSTOPped
 // mid-enqueue then resumed (or killed while stopped). The model holds what each call told its
 // caller; once everything is quiet a worker starts, and every task that got an id runs exactly
 // once, and no task reported unavailable ever runs or even exists in Redis.
@@ -21,7 +21,7 @@ const numRuns = Number(process.env.TASKS_OUTAGE_RUNS ?? 12)
 type Step =
   | { kind: 'enqueue' }
   | { kind: 'enqueueMany'; count: number }
-  /** Calls made in one tick, coalesced into one addBulk: 1 is an `enqueue`, more an `enqueueMany`. */
+  /** Calls made in one tick: 1 is an `enqueue`, more an `enqueueMany`. */
   | { kind: 'burst'; calls: number[] }
   | { kind: 'retryUncertain' }
   | { kind: 'kill' }

@@ -4,8 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EnqueueUncertainError, InvalidArgumentError, type TaskPriority } from '../src/index.js'
 import { Harness, PREFIX, REDIS_URL, blockedByOneTask, uniqueName, waitFor } from './helpers.js'
 
-// Enqueues made in one tick go out as one BullMQ addBulk: one pipeline, one Lua call per task.
-// Each caller keeps its own ids, errors and deduplication.
+// Concurrent enqueues are sent each on its own, in the caller's tick: they reach Redis back to
+// back, and each caller resumes on its own reply with its own ids and errors. `enqueueMany` is
+// one BullMQ addBulk (one pipeline). Merging a tick's calls into one addBulk was measured slower
+// (docs/benchmarks.md, issue 20).
 
 /** `INFO commandstats` calls of a command, and `INFO stats` reads, on one server. */
 async function counters(redis: Redis): Promise<{ evalsha: number; reads: number }> {
@@ -17,7 +19,7 @@ async function counters(redis: Redis): Promise<{ evalsha: number; reads: number 
   }
 }
 
-describe('coalesced enqueues on a private Redis', () => {
+describe('enqueues on a private Redis', () => {
   let server: OwnedRedis
   let inspector: Redis
 
@@ -31,10 +33,10 @@ describe('coalesced enqueues on a private Redis', () => {
     await server?.stop()
   })
 
-  it('sends 10 concurrent enqueues as one pipeline: one Lua call per task, read by Redis at once', async () => {
+  it('sends 10 concurrent enqueues as one Lua call per task and nothing else', async () => {
     const harness = new Harness('bullmq')
     const producer = harness.open({
-      name: uniqueName('coalesce'),
+      name: uniqueName('concurrent'),
       redis: server.url,
       worker: false,
     })
@@ -46,45 +48,101 @@ describe('coalesced enqueues on a private Redis', () => {
     )
     const after = await counters(inspector)
     expect(new Set(ids).size).toBe(10)
-    // One addJob script per task, nothing else per task.
     expect(after.evalsha - before.evalsha).toBe(10)
-    // The batch is one socket write of about 10 kB, which Redis reads in one or two reads; one
-    // more read is the INFO that measured it. Ten separate `add`s are ten writes, which Redis
-    // reads one by one unless they happen to queue up. The shared Redis counts every client's
-    // reads; this one has only ours.
+    await harness.cleanup()
+  })
+
+  it('sends enqueueMany as one pipeline, which Redis reads at once', async () => {
+    const harness = new Harness('bullmq')
+    const producer = harness.open({ name: uniqueName('many'), redis: server.url, worker: false })
+    await producer.enqueue('work', { warm: true })
+    const before = await counters(inspector)
+    const ids = await producer.enqueueMany(
+      Array.from({ length: 10 }, (_, n) => ({ name: 'work', data: { n } })),
+    )
+    const after = await counters(inspector)
+    expect(new Set(ids).size).toBe(10)
+    expect(after.evalsha - before.evalsha).toBe(10)
+    // One socket write of about 10 kB, which Redis reads in one or two reads; one more read is
+    // the INFO that measured it. This Redis has no other client.
     expect(after.reads - before.reads).toBeLessThanOrEqual(3)
+    await harness.cleanup()
+  })
+
+  it('resolves a call on its own reply, not when a concurrent larger call is done', async () => {
+    const harness = new Harness('bullmq')
+    const producer = harness.open({
+      name: uniqueName('own-reply'),
+      redis: server.url,
+      worker: false,
+      // The large call must not hit the 500 ms default while other test files load the machine.
+      commandTimeout: '10s',
+    })
+    await producer.enqueue('work', { warm: true })
+    const settledAt: Record<string, number> = {}
+    // Sent first, so its reply comes first; merged with the large call into one batch it was
+    // resolved only once the last of the 2,000 replies was in.
+    const lone = producer.enqueue('work', { lone: true }).then(() => {
+      settledAt.lone = performance.now()
+    })
+    const many = producer
+      .enqueueMany(Array.from({ length: 2_000 }, (_, n) => ({ name: 'work', data: { n } })))
+      .then(() => {
+        settledAt.many = performance.now()
+      })
+    await Promise.all([lone, many])
+    // Redis runs 2,000 addJob scripts after the lone one: tens of milliseconds.
+    expect(settledAt.many! - settledAt.lone!).toBeGreaterThan(5)
     await harness.cleanup()
   })
 })
 
-describe('coalesced enqueues on BullMQ', () => {
+describe('concurrent enqueues on BullMQ', () => {
   const harness = new Harness('bullmq')
   afterEach(() => harness.cleanup())
 
-  it('tells every call of a batch that Redis refused in part that it is uncertain, and runs what was stored once', async () => {
+  it('gives each concurrent call its own outcome when Redis refuses one task, and runs what was stored once', async () => {
     const name = uniqueName('refused')
     const producer = harness.open({ name, worker: false })
     await producer.enqueue('work', { warm: true }, { priority: 'critical' })
     // A key of the wrong type where BullMQ keeps prioritized jobs: the addJob script of every
     // task below critical fails with WRONGTYPE; critical ones (the plain wait list) are stored.
-    // In one pipeline, BullMQ's addBulk reports only the first failure.
     const redis = new Redis(REDIS_URL)
     await redis.set(`${PREFIX}:${name}:prioritized`, 'not a sorted set')
     const priorities: TaskPriority[] = ['critical', 'normal', 'critical']
     const outcomes = await Promise.allSettled(
       priorities.map((priority, n) => producer.enqueue('work', { n }, { priority })),
     )
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ])
+    // Redis said no to this one task: its script's error, nothing uncertain about it.
+    const refused = (outcomes[1] as PromiseRejectedResult).reason as Error
+    expect(refused).not.toBeInstanceOf(EnqueueUncertainError)
+    expect(refused.message).toMatch(/WRONGTYPE/)
+
+    // A refusal inside one enqueueMany (one pipeline; BullMQ reports its first failure only)
+    // leaves which of its tasks were stored unknown: the call is uncertain, naming its ids.
+    const many = await producer
+      .enqueueMany([
+        { name: 'work', data: { n: 3 }, options: { priority: 'critical' } },
+        { name: 'work', data: { n: 4 } },
+      ])
+      .catch((error: unknown) => error)
     await redis.del(`${PREFIX}:${name}:prioritized`)
-    const errors = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as unknown)
-    for (const error of errors) {
-      expect(error).toBeInstanceOf(EnqueueUncertainError)
-      expect((error as EnqueueUncertainError).taskIds).toHaveLength(1)
-      expect((error as EnqueueUncertainError).reason).toMatch(/WRONGTYPE/)
-    }
+    expect(many).toBeInstanceOf(EnqueueUncertainError)
+    expect((many as EnqueueUncertainError).taskIds).toHaveLength(2)
+    expect((many as EnqueueUncertainError).reason).toMatch(/WRONGTYPE/)
     // Redis answered: a refused script says nothing about its availability.
     expect(producer.availability()).toMatchObject({ available: true, breaker: 'closed' })
 
-    const stored = [0, 2].map((index) => (errors[index] as EnqueueUncertainError).taskIds[0]!)
+    const stored = [
+      (outcomes[0] as PromiseFulfilledResult<string>).value,
+      (outcomes[2] as PromiseFulfilledResult<string>).value,
+      (many as EnqueueUncertainError).taskIds[0]!,
+    ]
     const runs = new Map<string, number>()
     const worker = harness.open({ name, concurrency: 4 })
     worker.define('work', (_data, ctx) => {
@@ -101,7 +159,7 @@ describe('coalesced enqueues on BullMQ', () => {
     await producer.enqueue('work', { warm: true })
     const outcomes = await Promise.allSettled([
       producer.enqueue('work', { n: 1 }),
-      // BullMQ refuses integer ids, "-1" included; sent in a batch it would fail every task.
+      // BullMQ refuses integer ids, "-1" included; the other calls are not affected.
       producer.enqueue('work', { n: 2 }, { id: '-1' }),
       producer.enqueueMany([
         { name: 'work', data: { n: 3 } },
@@ -117,7 +175,7 @@ describe('coalesced enqueues on BullMQ', () => {
     expect((await producer.status()).counts.waiting).toBe(4)
   })
 
-  it('adds a task once when concurrent calls in one batch share its id, and runs it once', async () => {
+  it('adds a task once when concurrent calls share its id, and runs it once', async () => {
     const name = uniqueName('dedup')
     const producer = harness.open({ name, worker: false })
     const ids = await Promise.all([
@@ -138,7 +196,7 @@ describe('coalesced enqueues on BullMQ', () => {
     })
     await waitFor(() => seen.length === 2, { what: 'both tasks to run' })
     await waitFor(async () => (await worker.status()).counts.active === 0)
-    // The first call of the batch wins: its data is what runs, once.
+    // The first call sent wins: its data is what runs, once.
     expect(seen).toContainEqual({ copy: 1 })
     expect(seen).toHaveLength(2)
   })
@@ -151,7 +209,7 @@ describe('coalesced enqueues on BullMQ', () => {
       label: `${levels[(n * 3) % 4]!}-${n}`,
       priority: levels[(n * 3) % 4]!,
     }))
-    // One tick: one addBulk with all four levels mixed.
+    // One tick, all four levels mixed.
     await Promise.all(
       labels.map(({ label, priority }) => tasks.enqueue('job', { label }, { priority })),
     )
