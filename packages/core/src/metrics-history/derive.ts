@@ -23,7 +23,7 @@ export function derivePoints(
   if (current.cache) deriveCache(previous?.cache, current.cache, seconds, emit)
   if (current.db) deriveDatabase(previous?.db, current.db, seconds, emit)
   if (current.tasks) deriveTasks(previous?.tasks, current.tasks, emit)
-  if (current.memory) deriveMemory(previous?.memory, current.memory, emit)
+  if (current.memory) deriveMemory(previous?.memory, current.memory, seconds, emit)
   if (current.system) deriveSystem(previous?.system, current.system, emit)
 }
 
@@ -57,6 +57,8 @@ function deriveCache(
       previous.l1.evictions,
       previous.compression.compressed,
       previous.compression.bytesSaved,
+      previous.l1.sets,
+      previous.l1.deletes,
     ],
     [
       current.hits,
@@ -64,16 +66,24 @@ function deriveCache(
       current.l1.evictions,
       current.compression.compressed,
       current.compression.bytesSaved,
+      current.l1.sets,
+      current.l1.deletes,
     ],
   )
   if (!deltas) return
-  const [hits, misses, evictions, compressed, bytesSaved] = deltas as [
+  const [hits, misses, evictions, compressed, bytesSaved, writes, removals] = deltas as [
+    number,
+    number,
     number,
     number,
     number,
     number,
     number,
   ]
+  if (current.l1.enabled) {
+    emit('cache.l1.writesPerSecond', writes / seconds)
+    emit('cache.l1.removalsPerSecond', removals / seconds)
+  }
   const lookups = hits + misses
   if (lookups > 0) emit('cache.hitRate', hits / lookups)
   emit('cache.lookups', lookups / seconds)
@@ -102,16 +112,29 @@ function deriveDatabase(
       previous.queries.executed,
       previous.cache.hits,
       previous.cache.misses,
+      previous.cache.stored,
+      previous.cache.invalidations,
     ],
     [
       current.pool.acquireTimeouts,
       current.queries.executed,
       current.cache.hits,
       current.cache.misses,
+      current.cache.stored,
+      current.cache.invalidations,
     ],
   )
   if (!deltas) return
-  const [timeouts, executed, hits, misses] = deltas as [number, number, number, number]
+  const [timeouts, executed, hits, misses, stored, invalidations] = deltas as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  emit('db.queryCache.storedPerSecond', stored / seconds)
+  emit('db.queryCache.invalidationsPerSecond', invalidations / seconds)
   emit('db.pool.acquireTimeoutsPerSecond', timeouts / seconds)
   emit('db.queries.perSecond', executed / seconds)
   if (hits + misses > 0) emit('db.queryCache.hitRate', hits / (hits + misses))
@@ -158,11 +181,15 @@ function deriveTasks(
 function deriveMemory(
   previous: MemoryStats | undefined,
   current: MemoryStats,
+  seconds: number,
   emit: PointSink,
 ): void {
   emit('memory.heapRatio', current.heap.ratio)
   emit('memory.heapUsedBytes', current.heap.used)
-  if (!previous || !current.leak.enabled) return
+  if (!previous) return
+  const paused = current.gc.pauseMs - previous.gc.pauseMs
+  if (seconds > 0 && paused >= 0) emit('memory.gcPauseShare', paused / (seconds * 1_000))
+  if (!current.leak.enabled) return
   const raised = current.leak.suspicions - previous.leak.suspicions
   if (raised >= 0) emit('memory.leakSuspected', raised > 0 ? 1 : 0)
 }

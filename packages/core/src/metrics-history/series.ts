@@ -14,6 +14,13 @@ export const METRIC_SERIES = {
   'cache.lookups': 'per second',
   /** Interval: in-process entries pushed out by the entry or byte bound, per second. */
   'cache.l1.evictionsPerSecond': 'per second',
+  /** Interval: values the in-process tier stored (`l1.sets`), per second; none when it is off. */
+  'cache.l1.writesPerSecond': 'per second',
+  /**
+   * Interval: in-process entries removed by deletes, clears and invalidations (`l1.deletes`, this
+   * instance's and other instances'), per second; none when the tier is off.
+   */
+  'cache.l1.removalsPerSecond': 'per second',
   /** Gauge: `l1.bytes / l1.maxBytes`; no point when the in-process tier is off. */
   'cache.l1.fill': 'ratio',
   /** Interval: failed Redis commands (timeouts included) per second; no point without Redis. */
@@ -48,6 +55,10 @@ export const METRIC_SERIES = {
   'db.queries.slowPerSecond': 'per second',
   /** Interval: `db.cached()` hits / (hits + misses); no point when nothing was asked. */
   'db.queryCache.hitRate': 'ratio',
+  /** Interval: `db.cached()` results stored, per second. */
+  'db.queryCache.storedPerSecond': 'per second',
+  /** Interval: `db.cached()` results dropped by writes to their tables, per second. */
+  'db.queryCache.invalidationsPerSecond': 'per second',
   /** Gauge: tasks waiting or delayed. */
   'tasks.backlog': 'count',
   /** Interval: `failed / (completed + failed)` of the attempts this process finished. */
@@ -63,6 +74,11 @@ export const METRIC_SERIES = {
   'tasks.waitMs': 'ms',
   /** Gauge: V8 heap used, bytes (the heap forecast fits its lower envelope). */
   'memory.heapUsedBytes': 'bytes',
+  /**
+   * Interval: share of the interval's wall time spent in garbage-collection pauses (all kinds),
+   * from the memory manager's cumulative pause time.
+   */
+  'memory.gcPauseShare': 'ratio',
   /** Gauge: heap used / heap limit, as the memory manager defines its limits. */
   'memory.heapRatio': 'ratio',
   /** Interval: 1 when the memory manager raised a leak suspicion during the interval, else 0. */

@@ -33,6 +33,29 @@ describe('cache.low-hit-rate', () => {
     )
   })
 
+  it('says a longer TTL would not help when clears removed the entries within the window', () => {
+    const cleared = (index: number) => ({
+      cache: { ...lowHitRate(index).cache, l1: { sets: 60 * index, deletes: 45 * index } },
+    })
+    const recommendation = cacheLowHitRate.evaluate(feed(cleared))
+    expect(recommendation?.priority).toBe('low')
+    expect(recommendation?.action).toContain('(75% of the entries written were removed')
+    expect(recommendation?.evidence.summary).toContain(
+      '1.5 entries/s removed by clears and invalidations for 2 written/s over 5 min',
+    )
+    expect(recommendation?.apply).toEqual({ restart: false })
+  })
+
+  it('judges removals over the window, not since start', () => {
+    // Removed at start-up (a warm-up clear), none since: the misses are not explained by them.
+    const clearedOnce = (index: number) => ({
+      cache: { ...lowHitRate(index).cache, l1: { sets: 1_000 + 60 * index, deletes: 5_000 } },
+    })
+    expect(cacheLowHitRate.evaluate(feed(clearedOnce))?.action).toBe(
+      'raise cache.ttl from 1h to 2h',
+    )
+  })
+
   it('stays silent on a good hit rate, on little traffic and on too little data', () => {
     const good = (index: number) => ({ cache: { hits: 900 * index, misses: 100 * index } })
     const quiet = (index: number) => ({ cache: { hits: 3 * index, misses: 9 * index } })

@@ -1,4 +1,3 @@
-import type { CacheStats } from '@bi-perf/cache'
 import type { SettingProposal } from './apply.js'
 import { NO_SETTING, describeProposal, proposalApply } from './apply.js'
 import { formatBytes, formatPercent, humanBytes, round } from './format.js'
@@ -33,13 +32,17 @@ function doubleL1(ctx: RuleContext): SettingProposal {
 
 /**
  * Entries removed explicitly (clear, delete, tag invalidation, other instances' invalidations)
- * per entry written since start, when that explains the misses; `undefined` otherwise.
+ * per entry written over the rule window, when that explains the misses; `undefined` otherwise.
  */
-function removalShare(cache: CacheStats): number | undefined {
-  const { sets, deletes } = cache.l1
-  if (!cache.l1.enabled || sets === 0 || deletes === 0) return undefined
-  const share = deletes / sets
-  return share >= REMOVALS_PER_WRITE ? share : undefined
+function removalShare(ctx: RuleContext) {
+  const writes = readWindow(ctx, 'cache.l1.writesPerSecond')
+  const removals = readWindow(ctx, 'cache.l1.removalsPerSecond')
+  if (!writes || !removals || writes.mean <= 0 || removals.mean <= 0) return undefined
+  // Points are equally spaced, so the ratio of the means is the ratio of the window's totals.
+  const share = removals.mean / writes.mean
+  return share >= REMOVALS_PER_WRITE
+    ? { share, removalsPerSecond: removals.mean, writesPerSecond: writes.mean }
+    : undefined
 }
 
 /** Most lookups miss: entries expire or are evicted before they are read again. */
@@ -49,7 +52,6 @@ export const cacheLowHitRate = defineRule('cache.low-hit-rate', 'cache', (ctx) =
   const lookups = readWindow(ctx, 'cache.lookups')
   if (!hitRate || !lookups) return undefined
   if (hitRate.mean >= LOW_HIT_RATE || lookups.mean < MIN_LOOKUPS_PER_SECOND) return undefined
-  const cache = ctx.metrics.cache
   const title = `Cache hit rate is ${formatPercent(hitRate.mean)} over ${windowLabel(ctx)} (${round(lookups.mean, 1)} lookups/s)`
   const evidence = windowEvidence(
     ctx,
@@ -58,7 +60,7 @@ export const cacheLowHitRate = defineRule('cache.low-hit-rate', 'cache', (ctx) =
     LOW_HIT_RATE,
     `hit rate ${formatPercent(hitRate.mean)} ${overWindow(ctx)} at ${round(lookups.mean, 1)} lookups/s (threshold ${formatPercent(LOW_HIT_RATE)})`,
   )
-  const removed = removalShare(cache)
+  const removed = removalShare(ctx)
   if (removed !== undefined) {
     // Entries go before they expire: a longer TTL keeps nothing longer. Say so, quietly.
     return {
@@ -66,9 +68,9 @@ export const cacheLowHitRate = defineRule('cache.low-hit-rate', 'cache', (ctx) =
       title,
       evidence: {
         ...evidence,
-        summary: `${evidence.summary}; ${cache.l1.deletes} entries removed by clears and invalidations for ${cache.l1.sets} written since start`,
+        summary: `${evidence.summary}; ${round(removed.removalsPerSecond, 1)} entries/s removed by clears and invalidations for ${round(removed.writesPerSecond, 1)} written/s ${overWindow(ctx)}`,
       },
-      action: `misses follow clears and invalidations (${formatPercent(removed)} of the entries written were removed before they expired), so a longer cache.ttl would not help: clear by tag or pattern instead of everything, or less often`,
+      action: `misses follow clears and invalidations (${formatPercent(removed.share)} of the entries written were removed before they expired), so a longer cache.ttl would not help: clear by tag or pattern instead of everything, or less often`,
       apply: NO_SETTING,
     }
   }

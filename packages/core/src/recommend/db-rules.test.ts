@@ -148,6 +148,25 @@ describe('db.low-query-cache-hit-rate', () => {
     })
   })
 
+  it('names writes as the cause when they invalidated the results within the window', () => {
+    const invalidated = (index: number) => ({
+      db: { cache: { ...missing(index).db.cache, stored: 30 * index, invalidations: 30 * index } },
+    })
+    const recommendation = dbLowQueryCacheHitRate.evaluate(feed(invalidated))
+    expect(recommendation?.action).toContain('configure database.cacheScopes')
+    expect(recommendation?.action).toContain('a longer database.cacheTtl would not help')
+    expect(recommendation?.evidence.summary).toContain(
+      '1 invalidations/s after writes for 1 results stored/s',
+    )
+    // Invalidations long ago (a migration at start) do not explain misses now.
+    const invalidatedOnce = (index: number) => ({
+      db: { cache: { ...missing(index).db.cache, stored: 30 * index, invalidations: 5_000 } },
+    })
+    expect(dbLowQueryCacheHitRate.evaluate(feed(invalidatedOnce))?.action).toContain(
+      'raise database.cacheTtl from 1m to 2m',
+    )
+  })
+
   it('stays silent on a good hit rate, and on too little data', () => {
     const hitting = (index: number) => ({
       db: { cache: { hits: 900 * index, misses: 100 * index } },

@@ -158,8 +158,10 @@ export const dbLowQueryCacheHitRate = defineRule('db.low-query-cache-hit-rate', 
   if (!ctx.metrics.db) return undefined
   const hitRate = readWindow(ctx, 'db.queryCache.hitRate')
   if (!hitRate || hitRate.mean >= LOW_QUERY_CACHE_HIT_RATE) return undefined
-  const { invalidations, stored } = ctx.metrics.db.cache
+  const stored = readWindow(ctx, 'db.queryCache.storedPerSecond')?.mean ?? 0
+  const invalidations = readWindow(ctx, 'db.queryCache.invalidationsPerSecond')?.mean ?? 0
   const summary = `db.cached() hit rate ${formatPercent(hitRate.mean)} ${overWindow(ctx)} (threshold ${formatPercent(LOW_QUERY_CACHE_HIT_RATE)})`
+  // Points are equally spaced, so the ratio of the means is the ratio of the window's totals.
   if (stored > 0 && invalidations >= INVALIDATIONS_PER_STORE * stored) {
     // Writes drop the results before they expire: a longer TTL keeps nothing longer.
     return {
@@ -170,7 +172,7 @@ export const dbLowQueryCacheHitRate = defineRule('db.low-query-cache-hit-rate', 
         'db.queryCache.hitRate.mean',
         hitRate.mean,
         LOW_QUERY_CACHE_HIT_RATE,
-        `${summary}; ${invalidations} invalidations after writes for ${stored} results stored since start`,
+        `${summary}; ${round(invalidations, 1)} invalidations/s after writes for ${round(stored, 1)} results stored/s`,
       ),
       action:
         'configure database.cacheScopes for the tables written often, so a write invalidates only the rows it touches; a longer database.cacheTtl would not help, writes invalidate the results first',

@@ -72,13 +72,27 @@ describe('system.cpu-high', () => {
   })
 
   it('names GC pauses as the cause and proposes the memory profile', () => {
-    const collecting = () => ({ ...busy(), memory: { gc: { pauseMs: 6_000 } } })
+    // 3 s of pauses in every 30 s between records.
+    const collecting = (index: number) => ({
+      ...busy(),
+      memory: { gc: { pauseMs: 6_000 + 3_000 * index } },
+    })
     const recommendation = systemCpuHigh.evaluate(feed(collecting))
-    expect(recommendation?.evidence.summary).toContain('garbage collection paused 10%')
+    expect(recommendation?.evidence.summary).toContain(
+      'garbage collection paused 10% of the time over 5 min',
+    )
     expect(recommendation?.apply).toMatchObject({
       command: 'bi-performance optimize memory',
       restart: false,
     })
+  })
+
+  it('does not blame GC pauses that happened before the window', () => {
+    // Paused a lot during a start-up load, none since.
+    const collectedOnce = () => ({ ...busy(), memory: { gc: { pauseMs: 60_000 } } })
+    const recommendation = systemCpuHigh.evaluate(feed(collectedOnce))
+    expect(recommendation?.evidence.summary).not.toContain('garbage collection')
+    expect(recommendation?.action).toContain('node --cpu-prof')
   })
 
   it('stays silent below 85 %, and on too little data', () => {

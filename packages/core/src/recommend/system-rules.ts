@@ -127,11 +127,13 @@ function embeddedQueryCause(ctx: RuleContext): Cause | undefined {
 
 function gcPauseCause(ctx: RuleContext): Cause | undefined {
   const memory = ctx.metrics.memory
-  if (!memory || ctx.metrics.uptimeMs <= 0) return undefined
-  const share = memory.gc.pauseMs / ctx.metrics.uptimeMs
+  const pauses = readWindow(ctx, 'memory.gcPauseShare')
+  if (!memory || !pauses) return undefined
+  const share = pauses.mean
+  // The longest pause is only kept since start: it names a cause only beside pauses now.
   const longest = memory.gc.major.maxPauseMs
-  if (share < HIGH_GC_PAUSE_SHARE && longest < HIGH_LOOP_DELAY_MS) return undefined
-  const seen = `garbage collection paused ${formatPercent(share)} of the time since start (longest major pause ${round(longest, 0)} ms)`
+  if (share < HIGH_GC_PAUSE_SHARE && (share <= 0 || longest < HIGH_LOOP_DELAY_MS)) return undefined
+  const seen = `garbage collection paused ${formatPercent(share)} of the time ${overWindow(ctx)} (longest major pause since start ${round(longest, 0)} ms)`
   // A heap near its limit is collected over and over; a roomy one pauses long on what caches hold.
   if (memory.heap.ratio >= ctx.metrics.tuning.memory.softLimit) {
     const proposed = Math.ceil(((memory.heap.limit / MiB) * 1.5) / 256) * 256
