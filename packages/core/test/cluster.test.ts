@@ -208,6 +208,7 @@ describe('an optimizer configured with REDIS_CLUSTER_NODES', () => {
       expect(await cacheB.get(key)).toBe('old')
       expect(cacheB.stats().l1.hits).toBe(hitsBefore + 1)
       const receivedBefore = cacheB.stats().l2!.invalidationsReceived
+      const resyncsBefore = cacheB.stats().l2!.resyncs
 
       await cacheA.set(key, 'new')
       const written = performance.now()
@@ -216,7 +217,10 @@ describe('an optimizer configured with REDIS_CLUSTER_NODES', () => {
         await new Promise((resolve) => setImmediate(resolve))
       }
       delays.push(performance.now() - written)
-      expect(cacheB.stats().l2!.invalidationsReceived).toBeGreaterThan(receivedBefore)
+      // A's message evicted it, or B's subscription came back in between (the cluster moved
+      // it), and B dropped its whole in-process tier, as it must when messages may be lost.
+      const { invalidationsReceived, resyncs } = cacheB.stats().l2!
+      expect(invalidationsReceived > receivedBefore || resyncs > resyncsBefore).toBe(true)
     }
     console.log(
       `L1 invalidation delay on the cluster: ${delays.map((d) => d.toFixed(1)).join(', ')} ms`,
