@@ -387,7 +387,10 @@ describe('the dashboard in every state, in Chromium', () => {
       .poll(async () => (await chartStates(page)).find((c) => c.id === 'l2-latency')!.hidden)
       .toBe(false)
     expectDataOrReason(await chartStates(page))
-    expect(await page.locator('#chart-l2-latency .chart-note').textContent()).toMatch(/breaker/)
+    // The chart is shown from the configuration; its note comes with the first metrics.
+    await expect
+      .poll(async () => page.locator('#chart-l2-latency .chart-note').textContent())
+      .toMatch(/breaker/)
     await screenshot(page, 'redis-1280')
     await page.context().close()
   }, 60_000)

@@ -26,7 +26,12 @@ afterAll(async () => {
 async function clusterCache(): Promise<Cache> {
   const cache = createCache({ redis: client, prefix, commandTimeout: '2s' })
   caches.push(cache)
-  await waitFor(() => cache.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
+  // A cluster client reads the slot map from a node before it is ready: on a loaded two-core
+  // machine that has taken more than 5 s.
+  await waitFor(() => cache.stats().l2?.connection === 'ready', {
+    what: 'the cache to connect',
+    timeoutMs: 20_000,
+  })
   return cache
 }
 
@@ -86,7 +91,12 @@ describe('cache on a Redis Cluster', () => {
     const refreshLate = new Cluster(owned.nodes, { slotsRefreshInterval: 3_600_000 })
     const cache = createCache({ redis: refreshLate, prefix, commandTimeout: '2s' })
     caches.push(cache)
-    await waitFor(() => cache.stats().l2?.connection === 'ready', { what: 'the cache to connect' })
+    // A cluster client reads the slot map from a node before it is ready: on a loaded two-core
+    // machine that has taken more than 5 s.
+    await waitFor(() => cache.stats().l2?.connection === 'ready', {
+      what: 'the cache to connect',
+      timeoutMs: 20_000,
+    })
     const keys = Array.from({ length: 60 }, (_, i) => `outage:${i}`)
     await cache.mset(keys.map((key) => ({ key, value: key })))
 
