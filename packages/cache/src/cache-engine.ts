@@ -4,7 +4,7 @@ import { escapeGlob } from './glob.js'
 import { InvalidationBus, type Invalidation } from './invalidation-bus.js'
 import { MemoryTier, type MemoryEntry } from './memory-tier.js'
 import { read } from './option-reader.js'
-import { SHAPE_REF_BYTES, ValueCodec } from './value-codec.js'
+import { ValueCodec } from './value-codec.js'
 import type { ResolvedOptions } from './options.js'
 import { PendingInvalidations, type JournalEntry } from './pending-invalidations.js'
 import { resolveReconfiguration } from './reconfiguration.js'
@@ -559,10 +559,10 @@ export class CacheEngine {
     entry: DecodedEntry,
     epoch: number,
   ): MemoryEntry | undefined | Promise<MemoryEntry | undefined> {
-    if (this.#codec.readable(entry.payload)) return this.#keep(key, entry, epoch)
-    const generation = entry.payload.length >= SHAPE_REF_BYTES ? entry.payload.readUInt32BE(0) : 0
+    const readability = this.#codec.readability(entry.payload)
+    if (readability === 'readable') return this.#keep(key, entry, epoch)
     return this.#shapes
-      .reload(this.#shapes.isCurrent(generation))
+      .reload(readability === 'behind')
       .then(() => (this.#codec.readable(entry.payload) ? this.#keep(key, entry, epoch) : undefined))
       .catch(() => undefined)
   }

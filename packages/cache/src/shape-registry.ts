@@ -87,11 +87,6 @@ export class ShapeRegistry {
     return this.#startReload()
   }
 
-  /** Whether a payload's generation is the one in use (so a fresh reload can only help). */
-  isCurrent(generation: number): boolean {
-    return generation === this.#codec.generation
-  }
-
   /** The connection dropped: write self-describing entries until the list is loaded again. */
   suspend() {
     if (this.#store) this.#codec.suspend()

@@ -76,13 +76,13 @@ describe('ValueCodec', () => {
 
     const behind = codec().instance
     behind.adopt(7, reportShapes.slice(0, 2))
-    expect(behind.readable(shaped)).toBe(false)
+    expect(behind.readability(shaped)).toBe('behind')
     expect(() => behind.decode(shaped)).toThrow(CorruptEntryError)
 
     // Another generation, whose ids mean other keys: never decoded.
     const other = codec().instance
     other.adopt(8, [['x', 'y', 'z', 'w', 'v'], ...reportShapes])
-    expect(other.readable(shaped)).toBe(false)
+    expect(other.readability(shaped)).toBe('foreign')
   })
 
   it('uses two-byte shape ids past 32 shapes on both sides', () => {
@@ -181,10 +181,10 @@ describe('ValueCodec', () => {
           stranger.adopt(12, [...shared].reverse())
           payloads.forEach((payload, index) => {
             const needed = payload.readUInt32BE(0) === 0 ? 0 : payload.readUInt16BE(4)
-            expect(reader.readable(payload)).toBe(needed <= known)
+            expect(reader.readability(payload)).toBe(needed <= known ? 'readable' : 'behind')
             if (needed <= known) expect(reader.decode(payload)).toEqual(values[index])
             expect(writer.instance.decode(payload)).toEqual(values[index])
-            if (needed > 0) expect(stranger.readable(payload)).toBe(false)
+            if (needed > 0) expect(stranger.readability(payload)).toBe('foreign')
           })
         }),
         { seed, numRuns: 200 },

@@ -125,8 +125,20 @@ export class ValueCodec {
 
   /** Whether {@link decode} can read the payload with the shapes known now. */
   readable(payload: Buffer): boolean {
-    if (payload.length < SHAPE_REF_BYTES) return false
-    return payload.readUInt32BE(0) === SELF_DESCRIBING || this.#decoderFor(payload) !== undefined
+    return this.readability(payload) === 'readable'
+  }
+
+  /**
+   * Whether {@link decode} can read the payload now (`readable`); if not, whether it relies on
+   * shapes of the generation in use that were added since this codec last loaded the list
+   * (`behind`: a reload of the list always makes it readable), or on another generation's
+   * (`foreign`: a reload helps only if that generation is the current one in Redis).
+   */
+  readability(payload: Buffer): 'readable' | 'behind' | 'foreign' {
+    if (payload.length < SHAPE_REF_BYTES) return 'foreign'
+    const id = payload.readUInt32BE(0)
+    if (id === SELF_DESCRIBING || this.#decoderFor(payload) !== undefined) return 'readable'
+    return id === this.#current?.id ? 'behind' : 'foreign'
   }
 
   /**
