@@ -30,34 +30,37 @@ const fullSampling = fc
   .filter(({ count, stepMs }) => (count - 1) * stepMs >= FULL_DATA_SPAN_MS)
 
 describe('forecastSeries properties', () => {
-  it('never forecasts exhaustion with confidence from a flat series with noise', () => {
-    fc.assert(
-      fc.property(
-        sampling,
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.double({ min: 1, max: 1e12, noNaN: true }),
-        fc.double({ min: 0, max: 0.3, noNaN: true }),
-        fc.constantFrom('uniform', 'spiky'),
-        ({ count, stepMs }, seed, level, noise, kind) => {
-          const next = seededRandom(seed)
-          const points: SeriesPoint[] = Array.from({ length: count }, (_, index) => {
-            const jitter = kind === 'uniform' ? next() - 0.5 : next() < 0.05 ? 5 * next() : 0
-            return { at: T0 + index * stepMs, value: level * (1 + noise * jitter) }
-          })
-          const { forecast } = forecastSeries({
-            resource: 'disk',
-            subject: 'disk /data',
-            unit: 'bytes',
-            points,
-            limit: level * 2,
-          })
-          expect(forecast.outlook === 'exhausts' && forecast.confidence >= CONFIDENT_FORECAST).toBe(
-            false,
-          )
-        },
-      ),
-      { numRuns: 300 },
+  it('rarely forecasts exhaustion with confidence from a flat series with noise', () => {
+    // A trend test has a false-alarm rate: pure noise does now and then line up (a 27-point
+    // series whose first half happens to sit low and second half high is a trend by any test).
+    // What is promised is a rate: about 1 in 10,000 such series (measured over 40,000). Three
+    // alarms in 2,000 series happen with a probability under 10⁻⁴ at that rate.
+    const seed = Number(process.env.FORECAST_SEED ?? Math.floor(Math.random() * 2 ** 31))
+    const series = fc.tuple(
+      sampling,
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.double({ min: 1, max: 1e12, noNaN: true }),
+      fc.double({ min: 0, max: 0.3, noNaN: true }),
+      fc.constantFrom('uniform', 'spiky'),
     )
+    const alarms = fc
+      .sample(series, { seed, numRuns: 2_000 })
+      .filter(([{ count, stepMs }, pointSeed, level, noise, kind]) => {
+        const next = seededRandom(pointSeed)
+        const points: SeriesPoint[] = Array.from({ length: count }, (_, index) => {
+          const jitter = kind === 'uniform' ? next() - 0.5 : next() < 0.05 ? 5 * next() : 0
+          return { at: T0 + index * stepMs, value: level * (1 + noise * jitter) }
+        })
+        const { forecast } = forecastSeries({
+          resource: 'disk',
+          subject: 'disk /data',
+          unit: 'bytes',
+          points,
+          limit: level * 2,
+        })
+        return forecast.outlook === 'exhausts' && forecast.confidence >= CONFIDENT_FORECAST
+      })
+    expect(alarms.length, `seed ${seed} (rerun with FORECAST_SEED=${seed})`).toBeLessThan(3)
   })
 
   it('always forecasts a strictly linear growth, with the time left within 1 % of the truth', () => {

@@ -169,6 +169,17 @@ describe('forecastSeries', () => {
     expect(forecast.outlook).toBe('stable')
   })
 
+  it('follows a disk that stopped filling through noise as large as a minute of its growth', () => {
+    const next = seededRandom(11)
+    const points = series(
+      84,
+      10 * SECOND,
+      (i) => 5 * GiB + Math.min(i, 60) * 10 * MiB + (next() - 0.5) * 60 * MiB,
+    )
+    const { forecast } = forecastSeries(disk(points))
+    expect(forecast.outlook).toBe('stable')
+  })
+
   it('follows a backlog that started draining', () => {
     // 6 min growing by 60/min, then 2.5 min draining by 120/min: 60 left, 30 s to go.
     const points = series(52, 10 * SECOND, (i) => (i <= 36 ? i * 10 : 360 - (i - 36) * 20))

@@ -1,5 +1,5 @@
 import { formatAmount, formatRate, formatSpan } from './format.js'
-import { fitTrend } from './trend.js'
+import { differenceScale, fitTrend } from './trend.js'
 import type { Trend } from './trend.js'
 import type { MetricsHistory, SeriesPoint } from '../metrics-history/metrics-history.js'
 import { diskUsedSeries } from '../metrics-history/series.js'
@@ -280,9 +280,14 @@ const RECENT_MIN_CHANGE = 0.05
 /**
  * The trend of the current regime: the whole window's, unless the most recent third (at least a
  * minute) runs at a rate that differs from it by more than three of its standard errors (and
- * 5 %), and the difference moves the level across the segment by more than three times its noise. A disk whose writer sped up or stopped, a backlog that started draining: the whole
+ * 5 %), and the difference moves the level across the segment by more than three times its
+ * noise. A disk whose writer sped up or stopped, a backlog that started draining: the whole
  * window would speak of the past for minutes, while the recent segment alone is noisier, so it
  * wins only when the difference stands out from its noise.
+ *
+ * The segment's noise is never taken as lower than the whole window's point-to-point noise: a
+ * dozen noisy points can happen to lie close to a line, and their own residuals would then call
+ * a chance slope significant.
  */
 function currentRegime(
   points: readonly SeriesPoint[],
@@ -301,16 +306,19 @@ function currentRegime(
   }
   const recent = fitTrend(recentPoints, summary)
   if (!recent) return { trend: whole, count: points.length }
+  // Only a fit of the raw points (not of bucket summaries) is comparable with their noise.
+  const windowNoise = recent.count === recentPoints.length ? 1.4826 * differenceScale(points) : 0
+  const noise = Math.max(recent.noiseScale, windowNoise)
+  const standardError =
+    recent.noiseScale > 0 ? (recent.slopeStandardError * noise) / recent.noiseScale : 0
   const difference = Math.abs(recent.slopePerMs - whole.slopePerMs)
   // Over a short segment of pure noise a slope can pass the t test by chance (a second look at
   // the same data); a real change of rate also moves the level, by more than the noise, across
   // the segment.
   const changed =
     difference >
-      Math.max(
-        SIGNIFICANT_T * recent.slopeStandardError,
-        RECENT_MIN_CHANGE * Math.abs(whole.slopePerMs),
-      ) && difference * recent.spanMs > SIGNIFICANT_T * recent.noiseScale
+      Math.max(SIGNIFICANT_T * standardError, RECENT_MIN_CHANGE * Math.abs(whole.slopePerMs)) &&
+    difference * recent.spanMs > SIGNIFICANT_T * noise
   return changed
     ? { trend: recent, count: recentPoints.length }
     : { trend: whole, count: points.length }

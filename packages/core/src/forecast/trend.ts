@@ -84,7 +84,10 @@ export function fitTrend(
   // residuals, the same outliers the slope ignores would make a clean trend look like noise.
   const residuals = fit.map((point) => point.value - (level + slope * (point.at - newest)))
   const centre = median(fit.map((point) => point.value))
-  const residualScale = medianAbsolute(residuals)
+  // The residuals of a few points can be small by chance (they happen to lie near a line that
+  // fits them), which would make a chance slope look significant; the spread of successive
+  // differences is a second, independent reading of the noise, and the larger one is kept.
+  const residualScale = Math.max(medianAbsolute(residuals), differenceScale(fit))
   const valueScale = medianAbsolute(fit.map((point) => point.value - centre))
   const rSquared = valueScale > 0 ? clamp01(1 - (residualScale / valueScale) ** 2) : 0
   const meanAt = fit.reduce((sum, point) => sum + (point.at - newest), 0) / fit.length
@@ -135,14 +138,29 @@ function bucketize(points: readonly SeriesPoint[], summary: BucketSummary): Seri
   return fit
 }
 
-function median(values: number[]): number {
+/**
+ * The points' noise from their successive differences, on the residuals' scale (MAD): a trend,
+ * even one that bends, shifts the differences but barely spreads them, so this reads the noise
+ * alone whatever the series' shape. Differences of independent noise spread √2 times as wide.
+ */
+export function differenceScale(points: readonly SeriesPoint[]): number {
+  const differences: number[] = []
+  for (let index = 1; index < points.length; index++) {
+    differences.push(points[index]!.value - points[index - 1]!.value)
+  }
+  const centre = median(differences)
+  return medianAbsolute(differences.map((value) => value - centre)) / Math.SQRT2
+}
+
+/** The median; sorts `values` in place. */
+export function median(values: number[]): number {
   values.sort((a, b) => a - b)
   const middle = values.length >> 1
   return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2
 }
 
 /** Median of the absolute values. */
-function medianAbsolute(values: readonly number[]): number {
+export function medianAbsolute(values: readonly number[]): number {
   return median(values.map(Math.abs))
 }
 
