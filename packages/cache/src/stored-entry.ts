@@ -87,21 +87,14 @@ export function decodeEntry(data: Buffer): DecodedEntry | Promise<DecodedEntry> 
   const body = data.subarray(flagged ? HEADER_BYTES : LEGACY_HEADER_BYTES)
   const referenced = (data[0]! & SHAPE_REF_FLAG) !== 0
   const codecByte = data[0]! & ~(WRITTEN_AT_FLAG | SHAPE_REF_FLAG)
-  if (codecByte === CODEC_BYTE.gzip) {
-    return decompressAsync(body).then((payload) => ({
-      payload: referenced ? payload : fromSelfDescribing(payload),
-      freshUntil,
-      staleUntil,
-      writtenAt,
-    }))
-  }
-  const payload = decompressSync(codecByte, body)
-  return {
+  const entry = (payload: Buffer): DecodedEntry => ({
     payload: referenced ? payload : fromSelfDescribing(payload),
     freshUntil,
     staleUntil,
     writtenAt,
-  }
+  })
+  if (codecByte === CODEC_BYTE.gzip) return decompressAsync(body).then(entry)
+  return entry(decompressSync(codecByte, body))
 }
 
 /** A stored entry read back. */

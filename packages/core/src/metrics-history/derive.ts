@@ -28,12 +28,18 @@ export function derivePoints(
 }
 
 /**
- * Changes of cumulative counters, or `undefined` when one went backwards: the component was
- * recreated, so its counters start a new baseline rather than yield negative rates.
+ * Changes of the cumulative counters `pick` reads from both records, or `undefined` when one went
+ * backwards: the component was recreated, so its counters start a new baseline rather than yield
+ * negative rates.
  */
-function counterDeltas(previous: readonly number[], current: readonly number[]) {
-  const deltas = current.map((value, index) => value - previous[index]!)
-  return deltas.some((delta) => delta < 0) ? undefined : deltas
+function counterDeltas<Stats, const Counters extends readonly number[]>(
+  previous: Stats,
+  current: Stats,
+  pick: (stats: Stats) => Counters,
+): Counters | undefined {
+  const before = pick(previous)
+  const deltas = pick(current).map((value, index) => value - before[index]!)
+  return deltas.some((delta) => delta < 0) ? undefined : (deltas as unknown as Counters)
 }
 
 function deriveCache(
@@ -50,36 +56,17 @@ function deriveCache(
     if (current.l2.latencyMs.count > 0) emit('cache.l2.p99Ms', current.l2.latencyMs.p99)
   }
   if (!previous || seconds <= 0) return
-  const deltas = counterDeltas(
-    [
-      previous.hits,
-      previous.misses,
-      previous.l1.evictions,
-      previous.compression.compressed,
-      previous.compression.bytesSaved,
-      previous.l1.sets,
-      previous.l1.deletes,
-    ],
-    [
-      current.hits,
-      current.misses,
-      current.l1.evictions,
-      current.compression.compressed,
-      current.compression.bytesSaved,
-      current.l1.sets,
-      current.l1.deletes,
-    ],
-  )
+  const deltas = counterDeltas(previous, current, (stats) => [
+    stats.hits,
+    stats.misses,
+    stats.l1.evictions,
+    stats.compression.compressed,
+    stats.compression.bytesSaved,
+    stats.l1.sets,
+    stats.l1.deletes,
+  ])
   if (!deltas) return
-  const [hits, misses, evictions, compressed, bytesSaved, writes, removals] = deltas as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
+  const [hits, misses, evictions, compressed, bytesSaved, writes, removals] = deltas
   if (current.l1.enabled) {
     emit('cache.l1.writesPerSecond', writes / seconds)
     emit('cache.l1.removalsPerSecond', removals / seconds)
@@ -106,33 +93,16 @@ function deriveDatabase(
   emit('db.pool.inUse', current.pool.active + current.pool.waiting)
   if (!previous || seconds <= 0) return
   emit('db.queries.slowPerSecond', newSlowQueries(previous, current) / seconds)
-  const deltas = counterDeltas(
-    [
-      previous.pool.acquireTimeouts,
-      previous.queries.executed,
-      previous.cache.hits,
-      previous.cache.misses,
-      previous.cache.stored,
-      previous.cache.invalidations,
-    ],
-    [
-      current.pool.acquireTimeouts,
-      current.queries.executed,
-      current.cache.hits,
-      current.cache.misses,
-      current.cache.stored,
-      current.cache.invalidations,
-    ],
-  )
+  const deltas = counterDeltas(previous, current, (stats) => [
+    stats.pool.acquireTimeouts,
+    stats.queries.executed,
+    stats.cache.hits,
+    stats.cache.misses,
+    stats.cache.stored,
+    stats.cache.invalidations,
+  ])
   if (!deltas) return
-  const [timeouts, executed, hits, misses, stored, invalidations] = deltas as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
+  const [timeouts, executed, hits, misses, stored, invalidations] = deltas
   emit('db.queryCache.storedPerSecond', stored / seconds)
   emit('db.queryCache.invalidationsPerSecond', invalidations / seconds)
   emit('db.pool.acquireTimeoutsPerSecond', timeouts / seconds)
@@ -169,12 +139,12 @@ function deriveTasks(
     emit('tasks.atMax', current.concurrency >= current.autoscaler.max ? 1 : 0)
   }
   if (!previous) return
-  const deltas = counterDeltas(
-    [previous.processed.completed, previous.processed.failed],
-    [current.processed.completed, current.processed.failed],
-  )
+  const deltas = counterDeltas(previous, current, ({ processed }) => [
+    processed.completed,
+    processed.failed,
+  ])
   if (!deltas) return
-  const [completed, failed] = deltas as [number, number]
+  const [completed, failed] = deltas
   if (completed + failed > 0) emit('tasks.failureRate', failed / (completed + failed))
 }
 
